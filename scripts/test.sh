@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Installs what is missing and runs every check and test: formatting, lints, the web app's
+# tests, Rust unit tests and the end-to-end media tests with real browsers and GStreamer peers.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh test
+scripts/build-web.sh
+(cd tests/browser && { [ -d node_modules ] && [ ! package-lock.json -nt node_modules/.package-lock.json ] || npm ci --no-audit --no-fund; })
+(cd web && npm test)
+cargo fmt --all -- --check
+cargo clippy --locked --all-targets -- -D warnings
+# Media tests run one at a time: each measures real-time behaviour on a 2-core machine.
+cargo test --locked -- --test-threads=1

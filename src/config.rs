@@ -1,0 +1,209 @@
+//! Settings: built-in defaults, then an optional TOML file (`--config`), then command-line flags
+//! and `CONNECT_RIGHT_*` environment variables, each overriding the one before.
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// Everything the server needs to run; see `connect-right serve --help` for the flags.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    pub http: HttpSettings,
+    pub database_url: String,
+    pub recordings_dir: PathBuf,
+    pub media: MediaSettings,
+}
+
+/// The HTTP listener and what it serves.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HttpSettings {
+    pub bind: SocketAddr,
+    /// Built web app (`web/dist`), served at `/` with a fallback to `index.html`.
+    pub web_dir: PathBuf,
+    /// PEM certificate chain and private key; both or neither.
+    pub tls_cert: Option<PathBuf>,
+    pub tls_key: Option<PathBuf>,
+}
+
+/// Media settings of every room pipeline.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MediaSettings {
+    pub width: i32,
+    pub height: i32,
+    pub framerate: i32,
+    /// H.264 target bit rate of the composite, kbit/s.
+    pub video_bitrate_kbps: u32,
+    /// Address written into our ICE candidates when the server sits behind a 1:1 NAT.
+    pub announced_ip: Option<IpAddr>,
+    /// UDP ports media may use, inclusive; `None` lets the system choose.
+    pub udp_port_min: Option<u16>,
+    pub udp_port_max: Option<u16>,
+    /// STUN/TURN URLs handed to clients in `joined.iceServers`.
+    pub ice_servers: Vec<String>,
+    /// Seconds a room's pipeline lingers after its last participant leaves.
+    pub empty_room_grace_secs: u64,
+    /// Seconds without any packet from a participant before it is removed.
+    pub liveness_timeout_secs: u64,
+    /// Receiver-side jitter buffer of each participant's webrtcbin, ms.
+    pub jitter_latency_ms: u32,
+    /// Most participants in one room (the grid lays out at most 16).
+    pub max_participants: usize,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            http: HttpSettings::default(),
+            database_url: "sqlite://data/connect-right.sqlite".into(),
+            recordings_dir: PathBuf::from("recordings"),
+            media: MediaSettings::default(),
+        }
+    }
+}
+
+impl Default for HttpSettings {
+    fn default() -> Self {
+        Self {
+            bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            web_dir: PathBuf::from("web/dist"),
+            tls_cert: None,
+            tls_key: None,
+        }
+    }
+}
+
+impl Default for MediaSettings {
+    fn default() -> Self {
+        Self {
+            width: 1280,
+            height: 720,
+            framerate: 30,
+            video_bitrate_kbps: 2000,
+            announced_ip: None,
+            udp_port_min: None,
+            udp_port_max: None,
+            ice_servers: Vec::new(),
+            empty_room_grace_secs: 3,
+            liveness_timeout_secs: 10,
+            jitter_latency_ms: 100,
+            max_participants: crate::media::layout::MAX_TILES,
+        }
+    }
+}
+
+/// Why settings could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("invalid config file {path}: {source}")]
+    Parse {
+        path: PathBuf,
+        source: toml::de::Error,
+    },
+    #[error("invalid setting: {0}")]
+    Invalid(String),
+}
+
+impl Settings {
+    /// Reads a TOML file over the defaults.
+    pub fn from_file(path: &Path) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        toml::from_str(&text).map_err(|source| ConfigError::Parse {
+            path: path.to_owned(),
+            source,
+        })
+    }
+
+    /// Rejects combinations the media pipeline or TLS setup cannot work with.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let m = &self.media;
+        if !(160..=3840).contains(&m.width) || !(90..=2160).contains(&m.height) {
+            return Err(ConfigError::Invalid(format!(
+                "canvas {}x{} outside 160x90..3840x2160",
+                m.width, m.height
+            )));
+        }
+        if m.width % 2 != 0 || m.height % 2 != 0 {
+            return Err(ConfigError::Invalid("canvas sizes must be even".into()));
+        }
+        if !(1..=60).contains(&m.framerate) {
+            return Err(ConfigError::Invalid("framerate must be 1..=60".into()));
+        }
+        if !(100..=20_000).contains(&m.video_bitrate_kbps) {
+            return Err(ConfigError::Invalid(
+                "video bitrate must be 100..=20000 kbit/s".into(),
+            ));
+        }
+        if m.max_participants == 0 || m.max_participants > crate::media::layout::MAX_TILES {
+            return Err(ConfigError::Invalid(format!(
+                "max_participants must be 1..={}",
+                crate::media::layout::MAX_TILES
+            )));
+        }
+        match (m.udp_port_min, m.udp_port_max) {
+            (Some(lo), Some(hi)) if lo > hi => {
+                return Err(ConfigError::Invalid("udp port range is empty".into()));
+            }
+            (Some(_), None) | (None, Some(_)) => {
+                return Err(ConfigError::Invalid(
+                    "give both ends of the udp port range".into(),
+                ));
+            }
+            _ => {}
+        }
+        if self.http.tls_cert.is_some() != self.http.tls_key.is_some() {
+            return Err(ConfigError::Invalid(
+                "TLS needs both a certificate and a key".into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid() {
+        Settings::default().validate().expect("defaults validate");
+    }
+
+    #[test]
+    fn file_overrides_only_what_it_names() {
+        let s: Settings = toml::from_str("[media]\nframerate = 25\n").expect("parses");
+        assert_eq!(s.media.framerate, 25);
+        assert_eq!(s.media.width, 1280);
+        assert_eq!(s.http.bind.port(), 8080);
+    }
+
+    #[test]
+    fn unknown_keys_are_rejected() {
+        assert!(toml::from_str::<Settings>("[media]\nframrate = 25\n").is_err());
+    }
+
+    #[test]
+    fn odd_canvas_is_rejected() {
+        let mut s = Settings::default();
+        s.media.width = 1281;
+        assert!(s.validate().is_err());
+    }
+
+    #[test]
+    fn half_a_port_range_is_rejected() {
+        let mut s = Settings::default();
+        s.media.udp_port_min = Some(40000);
+        assert!(s.validate().is_err());
+    }
+}

@@ -1,0 +1,10 @@
+//! Connect-Right: an MCU that mixes a room's participants into one stream.
+
+pub mod cli;
+pub mod config;
+pub mod http;
+pub mod media;
+pub mod rooms;
+pub mod signalling;
+pub mod startup;
+pub mod telemetry;

@@ -1,0 +1,22 @@
+use clap::Parser;
+
+use connect_right::cli::{Cli, Command};
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    connect_right::telemetry::init();
+    let result = match cli.command {
+        Command::Serve(args) => args
+            .settings()
+            .map_err(anyhow::Error::from)
+            .and_then(connect_right::startup::run),
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(err) => {
+            tracing::error!("{err:#}");
+            eprintln!("connect-right: {err:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,27 @@
+//! What GStreamer callbacks tell the room task. Callbacks run on streaming threads: they only
+//! send one of these and return.
+
+use uuid::Uuid;
+
+/// An event from a room's media graph.
+#[derive(Debug)]
+pub enum MediaEvent {
+    /// webrtcbin gathered a local ICE candidate for a participant.
+    IceCandidate {
+        participant: Uuid,
+        m_line: u32,
+        candidate: String,
+    },
+    /// A participant's media arrived on a new webrtcbin pad, held by a blocking probe until
+    /// the room links it.
+    IncomingStream {
+        participant: Uuid,
+        pad: gst::Pad,
+        probe: gst::PadProbeId,
+    },
+    /// The participant's peer connection changed state.
+    ConnectionState {
+        participant: Uuid,
+        state: gst_webrtc::WebRTCPeerConnectionState,
+    },
+}

@@ -1,0 +1,140 @@
+//! The chains in `pipelines/`, embedded at build time and turned into bins with ghost pads.
+
+use anyhow::{Context, Result, anyhow};
+use gst::prelude::*;
+
+/// A named fragment from `pipelines/`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fragment {
+    Background,
+    H264Encoder,
+    Vp8Encoder,
+    H264Sender,
+    Vp8Sender,
+    OpusSender,
+    H264Decoder,
+    Vp8Decoder,
+    OpusDecoder,
+}
+
+impl Fragment {
+    pub const ALL: [Fragment; 9] = [
+        Fragment::Background,
+        Fragment::H264Encoder,
+        Fragment::Vp8Encoder,
+        Fragment::H264Sender,
+        Fragment::Vp8Sender,
+        Fragment::OpusSender,
+        Fragment::H264Decoder,
+        Fragment::Vp8Decoder,
+        Fragment::OpusDecoder,
+    ];
+
+    fn text(self) -> &'static str {
+        match self {
+            Fragment::Background => include_str!("../../pipelines/background.pipeline"),
+            Fragment::H264Encoder => include_str!("../../pipelines/h264-encoder.pipeline"),
+            Fragment::Vp8Encoder => include_str!("../../pipelines/vp8-encoder.pipeline"),
+            Fragment::H264Sender => include_str!("../../pipelines/h264-sender.pipeline"),
+            Fragment::Vp8Sender => include_str!("../../pipelines/vp8-sender.pipeline"),
+            Fragment::OpusSender => include_str!("../../pipelines/opus-sender.pipeline"),
+            Fragment::H264Decoder => include_str!("../../pipelines/h264-decoder.pipeline"),
+            Fragment::Vp8Decoder => include_str!("../../pipelines/vp8-decoder.pipeline"),
+            Fragment::OpusDecoder => include_str!("../../pipelines/opus-decoder.pipeline"),
+        }
+    }
+
+    /// The launch text with every `{name}` replaced by its number.
+    ///
+    /// Parameters are integers only, so nothing a client sends can change the graph's shape.
+    pub fn describe(self, params: &[(&str, i64)]) -> Result<String> {
+        let mut text = self.text().trim().to_owned();
+        for (name, value) in params {
+            text = text.replace(&format!("{{{name}}}"), &value.to_string());
+        }
+        if let Some(start) = text.find('{') {
+            let rest: String = text[start..].chars().take(24).collect();
+            return Err(anyhow!(
+                "fragment {self:?} has an unfilled parameter near {rest}"
+            ));
+        }
+        Ok(text)
+    }
+
+    /// Builds the fragment as a bin named `name` with `sink`/`src` ghost pads.
+    pub fn build(self, name: &str, params: &[(&str, i64)]) -> Result<gst::Bin> {
+        let text = self.describe(params)?;
+        let bin = gst::parse::bin_from_description(&text, false)
+            .with_context(|| format!("cannot build fragment {self:?}"))?;
+        bin.set_property("name", name);
+        // Ghost only the chain's own ends: textoverlay's unlinked `text_sink` must stay
+        // inside, which automatic ghosting would pick as the bin's input.
+        for (direction, pad_name) in [
+            (gst::PadDirection::Sink, "sink"),
+            (gst::PadDirection::Src, "src"),
+        ] {
+            let end = bin.iterate_elements().into_iter().flatten().find_map(|e| {
+                e.static_pad(pad_name)
+                    .filter(|p| p.direction() == direction && !p.is_linked())
+            });
+            if let Some(target) = end {
+                let ghost = gst::GhostPad::builder_with_target(&target)?
+                    .name(pad_name)
+                    .build();
+                bin.add_pad(&ghost)?;
+            }
+        }
+        Ok(bin)
+    }
+}
+
+/// Creates one element by factory name, with its object name.
+pub fn make(factory: &str, name: &str) -> Result<gst::Element> {
+    gst::ElementFactory::make(factory)
+        .name(name)
+        .build()
+        .with_context(|| format!("cannot create element {factory}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Representative values for every placeholder any fragment uses.
+    const SAMPLE: [(&str, i64); 8] = [
+        ("width", 640),
+        ("height", 360),
+        ("framerate", 30),
+        ("bitrate_kbps", 2000),
+        ("bitrate_bps", 1_000_000),
+        ("keyint", 120),
+        ("pt", 102),
+        ("unused", 0),
+    ];
+
+    #[test]
+    fn every_fragment_parses_into_a_bin() {
+        gst::init().expect("GStreamer initialises");
+        for f in Fragment::ALL {
+            let bin = f
+                .build(&format!("{f:?}"), &SAMPLE)
+                .unwrap_or_else(|e| panic!("{f:?}: {e:#}"));
+            for name in ["sink", "src"] {
+                if f == Fragment::Background && name == "sink" {
+                    continue;
+                }
+                let pad = bin
+                    .static_pad(name)
+                    .unwrap_or_else(|| panic!("{f:?} has no {name}"));
+                let ghost = pad.downcast::<gst::GhostPad>().expect("a ghost pad");
+                let target = ghost.target().expect("ghost has a target");
+                assert_eq!(target.name(), name, "{f:?} ghosts the chain's own {name}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_missing_parameter_is_an_error() {
+        assert!(Fragment::Background.describe(&[("width", 1)]).is_err());
+    }
+}

@@ -1,0 +1,200 @@
+//! Grid geometry for the composite: pure functions, no GStreamer.
+//!
+//! Every tile keeps the canvas aspect ratio (16:9 at the default 1280×720), so a camera of the
+//! same shape fills its tile exactly and any other shape is letterboxed inside it.
+
+/// Width and height of the composite canvas in pixels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Size {
+    pub width: i32,
+    pub height: i32,
+}
+
+/// A tile's rectangle on the canvas, in pixels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rect {
+    pub x: i32,
+    pub y: i32,
+    pub width: i32,
+    pub height: i32,
+}
+
+impl Rect {
+    /// True when the two rectangles share at least one pixel.
+    pub fn overlaps(&self, other: &Rect) -> bool {
+        self.x < other.x + other.width
+            && other.x < self.x + self.width
+            && self.y < other.y + other.height
+            && other.y < self.y + self.height
+    }
+
+    /// True when the rectangle lies entirely inside the canvas.
+    pub fn inside(&self, canvas: Size) -> bool {
+        self.x >= 0
+            && self.y >= 0
+            && self.width > 0
+            && self.height > 0
+            && self.x + self.width <= canvas.width
+            && self.y + self.height <= canvas.height
+    }
+}
+
+/// The most participants a grid lays out (4×4).
+pub const MAX_TILES: usize = 16;
+
+/// Columns and rows of the grid for `count` tiles: 1, 2 side by side, 2×2, 3×3, 4×4.
+pub fn grid_shape(count: usize) -> (i32, i32) {
+    match count {
+        0 | 1 => (1, 1),
+        2 => (2, 1),
+        3..=4 => (2, 2),
+        5..=9 => (3, 3),
+        _ => (4, 4),
+    }
+}
+
+/// Tile rectangles for `count` participants in join order, at most [`MAX_TILES`].
+///
+/// Cells divide the canvas evenly; each tile is the largest rectangle of the canvas's aspect
+/// ratio that fits its cell, centred in it. Sizes are rounded down to even numbers because
+/// I420 video cannot have odd dimensions.
+pub fn grid(count: usize, canvas: Size) -> Vec<Rect> {
+    let count = count.min(MAX_TILES);
+    if count == 0 {
+        return Vec::new();
+    }
+    let (cols, rows) = grid_shape(count);
+    let cell_w = canvas.width / cols;
+    let cell_h = canvas.height / rows;
+    // Fit canvas-shaped tile into the cell (integer arithmetic keeps results exact).
+    let (mut tile_w, mut tile_h) =
+        if cell_w as i64 * canvas.height as i64 <= cell_h as i64 * canvas.width as i64 {
+            (
+                cell_w,
+                (cell_w as i64 * canvas.height as i64 / canvas.width as i64) as i32,
+            )
+        } else {
+            (
+                (cell_h as i64 * canvas.width as i64 / canvas.height as i64) as i32,
+                cell_h,
+            )
+        };
+    tile_w &= !1;
+    tile_h &= !1;
+    (0..count as i32)
+        .map(|i| {
+            let col = i % cols;
+            let row = i / cols;
+            Rect {
+                x: col * cell_w + (cell_w - tile_w) / 2,
+                y: row * cell_h + (cell_h - tile_h) / 2,
+                width: tile_w,
+                height: tile_h,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HD: Size = Size {
+        width: 1280,
+        height: 720,
+    };
+
+    #[test]
+    fn no_participants_have_no_tiles() {
+        assert!(grid(0, HD).is_empty());
+    }
+
+    #[test]
+    fn every_count_up_to_sixteen_fits_without_overlap_and_keeps_aspect() {
+        for canvas in [
+            HD,
+            Size {
+                width: 640,
+                height: 360,
+            },
+            Size {
+                width: 1920,
+                height: 1080,
+            },
+        ] {
+            for n in 1..=MAX_TILES {
+                let tiles = grid(n, canvas);
+                assert_eq!(tiles.len(), n, "count {n}");
+                for (i, t) in tiles.iter().enumerate() {
+                    assert!(
+                        t.inside(canvas),
+                        "tile {i} of {n} outside {canvas:?}: {t:?}"
+                    );
+                    // Aspect within one pixel of rounding of the canvas's.
+                    let expected_h = t.width as f64 * canvas.height as f64 / canvas.width as f64;
+                    assert!((t.height as f64 - expected_h).abs() <= 2.0, "{n}: {t:?}");
+                    assert_eq!(t.width % 2, 0);
+                    assert_eq!(t.height % 2, 0);
+                    for u in &tiles[i + 1..] {
+                        assert!(!t.overlaps(u), "{n}: {t:?} overlaps {u:?}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn shapes_follow_the_documented_steps() {
+        assert_eq!(grid_shape(1), (1, 1));
+        assert_eq!(grid_shape(2), (2, 1));
+        assert_eq!(grid_shape(4), (2, 2));
+        assert_eq!(grid_shape(5), (3, 3));
+        assert_eq!(grid_shape(9), (3, 3));
+        assert_eq!(grid_shape(10), (4, 4));
+        assert_eq!(grid_shape(16), (4, 4));
+    }
+
+    #[test]
+    fn known_rectangles_at_720p() {
+        assert_eq!(
+            grid(1, HD),
+            vec![Rect {
+                x: 0,
+                y: 0,
+                width: 1280,
+                height: 720
+            }]
+        );
+        assert_eq!(
+            grid(2, HD),
+            vec![
+                Rect {
+                    x: 0,
+                    y: 180,
+                    width: 640,
+                    height: 360
+                },
+                Rect {
+                    x: 640,
+                    y: 180,
+                    width: 640,
+                    height: 360
+                }
+            ]
+        );
+        assert_eq!(
+            grid(3, HD)[2],
+            Rect {
+                x: 0,
+                y: 360,
+                width: 640,
+                height: 360
+            }
+        );
+    }
+
+    #[test]
+    fn more_than_sixteen_is_capped() {
+        assert_eq!(grid(40, HD).len(), MAX_TILES);
+    }
+}

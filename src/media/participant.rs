@@ -1,0 +1,509 @@
+//! One participant's media: its `webrtcbin`, what it sends (the composite and its mix-minus),
+//! and how what it receives from the client is decoded into a tile and an audio tee.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+
+use anyhow::{Context, Result, anyhow, bail};
+use gst::prelude::*;
+use tokio::sync::mpsc::UnboundedSender;
+use uuid::Uuid;
+
+use super::events::MediaEvent;
+use super::fragments::{Fragment, make};
+use super::layout::Rect;
+use super::pipeline::RoomPipeline;
+use super::sdp::{self, SendCodec};
+use super::teardown;
+
+/// Process-wide origin of the liveness clock.
+static CLOCK_ORIGIN: std::sync::LazyLock<Instant> = std::sync::LazyLock::new(Instant::now);
+
+/// Milliseconds since the liveness clock started.
+pub fn now_ms() -> u64 {
+    CLOCK_ORIGIN.elapsed().as_millis() as u64
+}
+
+/// The composite video branch feeding this participant.
+struct VideoSend {
+    tee: gst::Element,
+    tee_pad: gst::Pad,
+    sender: gst::Bin,
+    vp8: bool,
+}
+
+/// This participant's mix-minus: a silent live source (so the mix runs while nobody else
+/// talks) plus everyone else's tees, into its own Opus encode.
+pub struct AudioMix {
+    silence: gst::Element,
+    pub mixer: gst::Element,
+    sender: gst::Bin,
+}
+
+/// The participant's camera, decoded into its tile.
+struct VideoInput {
+    bin: gst::Bin,
+    compositor_pad: gst::Pad,
+}
+
+/// The participant's microphone, decoded and split for the others' mixes.
+pub struct AudioInput {
+    bin: gst::Bin,
+    pub tee: gst::Element,
+}
+
+/// Kind of an incoming stream once linked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Incoming {
+    Video,
+    Audio,
+}
+
+/// One participant's elements in the room pipeline.
+pub struct ParticipantMedia {
+    pub id: Uuid,
+    prefix: String,
+    name: String,
+    pub webrtcbin: gst::Element,
+    /// When the last packet of any kind (RTP, RTCP, STUN, DTLS) arrived, in [`now_ms`].
+    pub last_packet_ms: Arc<AtomicU64>,
+    plan: Option<Vec<SendCodec>>,
+    video_send: Option<VideoSend>,
+    pub audio_mix: Option<AudioMix>,
+    video_in: Option<VideoInput>,
+    pub audio_in: Option<AudioInput>,
+}
+
+impl ParticipantMedia {
+    /// Adds a `webrtcbin` for the participant to the playing room pipeline.
+    pub fn create(
+        room: &RoomPipeline,
+        id: Uuid,
+        name: &str,
+        events: UnboundedSender<MediaEvent>,
+    ) -> Result<Self> {
+        let prefix = format!("p{}", &id.simple().to_string()[..12]);
+        let webrtcbin = gst::ElementFactory::make("webrtcbin")
+            .name(format!("{prefix}-webrtcbin"))
+            .property_from_str("bundle-policy", "max-bundle")
+            .property("latency", room.settings.jitter_latency_ms)
+            .build()
+            .context("cannot create webrtcbin")?;
+        if let (Some(lo), Some(hi)) = (room.settings.udp_port_min, room.settings.udp_port_max) {
+            let ice = webrtcbin.property::<gst::glib::Object>("ice-agent");
+            ice.set_property("min-rtp-port", lo as u32);
+            ice.set_property("max-rtp-port", hi as u32);
+        }
+        let last_packet_ms = Arc::new(AtomicU64::new(now_ms()));
+        connect_signals(&webrtcbin, id, events, last_packet_ms.clone())?;
+        room.pipeline.add(&webrtcbin)?;
+        webrtcbin.sync_state_with_parent()?;
+        Ok(Self {
+            id,
+            prefix,
+            name: name.to_owned(),
+            webrtcbin,
+            last_packet_ms,
+            plan: None,
+            video_send: None,
+            audio_mix: None,
+            video_in: None,
+            audio_in: None,
+        })
+    }
+
+    /// Number of m-lines negotiated so far (ICE for any other index is refused).
+    pub fn m_lines(&self) -> Option<usize> {
+        self.plan.as_ref().map(Vec::len)
+    }
+
+    /// The name prefix of every element that belongs to this participant.
+    pub fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
+    /// Answers an offer: attaches the senders for each m-line (first offer only), then runs
+    /// set-remote → create-answer → set-local, and returns the answer's SDP text.
+    pub async fn answer(
+        &mut self,
+        room: &mut RoomPipeline,
+        offer: gst_sdp::SDPMessage,
+        plan: Vec<SendCodec>,
+    ) -> Result<String> {
+        match &self.plan {
+            None => {
+                for (index, codec) in plan.iter().enumerate() {
+                    self.attach_sender(room, index, *codec)?;
+                }
+                self.plan = Some(plan);
+            }
+            Some(current) if *current == plan => {}
+            Some(_) => bail!(OfferChanged),
+        }
+        let offer =
+            gst_webrtc::WebRTCSessionDescription::new(gst_webrtc::WebRTCSDPType::Offer, offer);
+        let (promise, reply) = gst::Promise::new_future();
+        self.webrtcbin
+            .emit_by_name::<()>("set-remote-description", &[&offer, &promise]);
+        check_reply(reply.await, "set-remote-description")?;
+
+        let (promise, reply) = gst::Promise::new_future();
+        self.webrtcbin
+            .emit_by_name::<()>("create-answer", &[&None::<gst::Structure>, &promise]);
+        let reply = reply
+            .await
+            .map_err(|e| anyhow!("create-answer: {e:?}"))?
+            .ok_or_else(|| anyhow!("create-answer gave no reply"))?;
+        if let Ok(err) = reply.get::<gst::glib::Error>("error") {
+            bail!("create-answer failed: {err}");
+        }
+        let answer = reply
+            .get::<gst_webrtc::WebRTCSessionDescription>("answer")
+            .context("create-answer reply has no answer")?;
+
+        let bad = sdp::non_sending_m_lines(answer.sdp());
+        if !bad.is_empty() {
+            bail!("the answer would not send on m-line(s) {bad:?}");
+        }
+        let text = answer
+            .sdp()
+            .as_text()
+            .context("answer SDP does not serialise")?;
+        let (promise, reply) = gst::Promise::new_future();
+        self.webrtcbin
+            .emit_by_name::<()>("set-local-description", &[&answer, &promise]);
+        check_reply(reply.await, "set-local-description")?;
+        Ok(text)
+    }
+
+    /// Hands a trickled remote candidate to webrtcbin.
+    pub fn add_ice_candidate(&self, m_line: u32, candidate: &str) {
+        self.webrtcbin
+            .emit_by_name::<()>("add-ice-candidate", &[&m_line, &candidate]);
+    }
+
+    fn attach_sender(
+        &mut self,
+        room: &mut RoomPipeline,
+        index: usize,
+        codec: SendCodec,
+    ) -> Result<()> {
+        let sink = self
+            .webrtcbin
+            .request_pad_simple(&format!("sink_{index}"))
+            .ok_or_else(|| anyhow!("webrtcbin gave no sink_{index}"))?;
+        let pt = [("pt", codec.pt() as i64)];
+        let sender = match codec {
+            SendCodec::H264 { .. } => Fragment::H264Sender,
+            SendCodec::Vp8 { .. } => Fragment::Vp8Sender,
+            SendCodec::Opus { .. } => Fragment::OpusSender,
+        }
+        .build(&format!("{}-send{index}", self.prefix), &pt)?;
+        room.pipeline.add(&sender)?;
+        let sender_src = sender
+            .static_pad("src")
+            .ok_or_else(|| anyhow!("sender has no src"))?;
+        sender_src.link(&sink).context("sender → webrtcbin")?;
+        let transceiver = sink.property::<gst_webrtc::WebRTCRTPTransceiver>("transceiver");
+        transceiver.set_property(
+            "direction",
+            gst_webrtc::WebRTCRTPTransceiverDirection::Sendrecv,
+        );
+        if codec.is_video() {
+            transceiver.set_property("do-nack", true);
+        }
+        sender.sync_state_with_parent()?;
+        let sender_sink = sender
+            .static_pad("sink")
+            .ok_or_else(|| anyhow!("sender has no sink"))?;
+
+        if codec.is_video() {
+            let vp8 = matches!(codec, SendCodec::Vp8 { .. });
+            let tee = if vp8 {
+                room.acquire_vp8_tee()?
+            } else {
+                room.h264_tee().clone()
+            };
+            let tee_pad = tee
+                .request_pad_simple("src_%u")
+                .ok_or_else(|| anyhow!("composite tee gave no pad"))?;
+            // Record the branch before linking so that teardown releases it even if linking fails.
+            self.video_send = Some(VideoSend {
+                tee,
+                tee_pad: tee_pad.clone(),
+                sender,
+                vp8,
+            });
+            tee_pad.link(&sender_sink).context("composite → sender")?;
+        } else {
+            let silence = make("audiotestsrc", &format!("{}-silence", self.prefix))?;
+            silence.set_property("is-live", true);
+            silence.set_property_from_str("wave", "silence");
+            // 20 ms buffers match the Opus frame size.
+            silence.set_property("samplesperbuffer", 960i32);
+            let mixer = make("audiomixer", &format!("{}-mix", self.prefix))?;
+            room.pipeline.add_many([&silence, &mixer])?;
+            let caps = gst::Caps::builder("audio/x-raw")
+                .field("format", "S16LE")
+                .field("rate", 48_000i32)
+                .field("channels", 2i32)
+                .build();
+            silence
+                .link_filtered(&mixer, &caps)
+                .context("silence → mixer")?;
+            mixer
+                .link_filtered(&sender, &caps)
+                .context("mixer → opus sender")?;
+            mixer.sync_state_with_parent()?;
+            silence.sync_state_with_parent()?;
+            self.audio_mix = Some(AudioMix {
+                silence,
+                mixer,
+                sender,
+            });
+        }
+        Ok(())
+    }
+
+    /// Builds the decode chain for a new incoming pad and links the pad into it.
+    /// The room then places the tile or wires the audio into the others' mixes.
+    pub fn attach_incoming(
+        &mut self,
+        room: &RoomPipeline,
+        pad: &gst::Pad,
+        tile: Rect,
+    ) -> Result<Incoming> {
+        let caps = pad
+            .current_caps()
+            .ok_or_else(|| anyhow!("incoming pad has no caps"))?;
+        let s = caps
+            .structure(0)
+            .ok_or_else(|| anyhow!("incoming caps are empty"))?;
+        let media = s.get::<&str>("media").unwrap_or("");
+        let encoding = s
+            .get::<&str>("encoding-name")
+            .unwrap_or("")
+            .to_ascii_uppercase();
+        let name = |what: &str| format!("{}-{what}", self.prefix);
+        match (media, encoding.as_str()) {
+            ("video", "H264" | "VP8") if self.video_in.is_none() => {
+                let fragment = if encoding == "H264" {
+                    Fragment::H264Decoder
+                } else {
+                    Fragment::Vp8Decoder
+                };
+                let bin = fragment.build(
+                    &name("video-in"),
+                    &[("width", tile.width as i64), ("height", tile.height as i64)],
+                )?;
+                if let Some(label) = bin.by_name("label") {
+                    label.set_property("text", gst::glib::markup_escape_text(&self.name).as_str());
+                }
+                room.pipeline.add(&bin)?;
+                let compositor_pad = room
+                    .compositor
+                    .request_pad_simple("sink_%u")
+                    .ok_or_else(|| anyhow!("compositor gave no pad"))?;
+                self.video_in = Some(VideoInput {
+                    bin: bin.clone(),
+                    compositor_pad: compositor_pad.clone(),
+                });
+                self.set_tile(tile);
+                link_ghost(&bin, "src", &compositor_pad)?;
+                bin.sync_state_with_parent()?;
+                pad.link(
+                    &bin.static_pad("sink")
+                        .ok_or_else(|| anyhow!("decoder has no sink"))?,
+                )
+                .with_context(|| format!("webrtcbin ({caps}) → video decoder"))?;
+                Ok(Incoming::Video)
+            }
+            ("audio", "OPUS") if self.audio_in.is_none() => {
+                let bin = Fragment::OpusDecoder.build(&name("audio-in"), &[])?;
+                let tee = make("tee", &name("audio-tee"))?;
+                tee.set_property("allow-not-linked", true);
+                room.pipeline
+                    .add_many([bin.upcast_ref::<gst::Element>(), &tee])?;
+                self.audio_in = Some(AudioInput {
+                    bin: bin.clone(),
+                    tee: tee.clone(),
+                });
+                bin.link(&tee).context("audio decoder → tee")?;
+                tee.sync_state_with_parent()?;
+                bin.sync_state_with_parent()?;
+                pad.link(
+                    &bin.static_pad("sink")
+                        .ok_or_else(|| anyhow!("decoder has no sink"))?,
+                )
+                .context("webrtcbin → audio decoder")?;
+                Ok(Incoming::Audio)
+            }
+            _ => bail!("unexpected incoming stream {media}/{encoding}"),
+        }
+    }
+
+    /// True once the participant's camera has a tile.
+    pub fn has_video(&self) -> bool {
+        self.video_in.is_some()
+    }
+
+    /// Moves and resizes the participant's tile; the label scales with it.
+    pub fn set_tile(&self, rect: Rect) {
+        let Some(input) = &self.video_in else { return };
+        let pad = &input.compositor_pad;
+        pad.set_property("xpos", rect.x);
+        pad.set_property("ypos", rect.y);
+        pad.set_property("width", rect.width);
+        pad.set_property("height", rect.height);
+        pad.set_property("zorder", 1u32);
+        if let Some(size) = input.bin.by_name("size") {
+            size.set_property(
+                "caps",
+                gst::Caps::builder("video/x-raw")
+                    .field("width", rect.width)
+                    .field("height", rect.height)
+                    .field("pixel-aspect-ratio", gst::Fraction::new(1, 1))
+                    .build(),
+            );
+        }
+        if let Some(label) = input.bin.by_name("label") {
+            // Pango renders about 2.5 px per point here: h/45 points is a strip of roughly
+            // 6 % of the tile's height.
+            let points = (rect.height / 45).clamp(6, 28);
+            label.set_property("font-desc", format!("Sans Bold {points}"));
+        }
+    }
+
+    /// Removes every element, pad and branch of this participant from the room. The other
+    /// participants' audio links to and from it must already be gone.
+    pub async fn teardown(mut self, room: &mut RoomPipeline) {
+        let mut elements: Vec<gst::Element> = vec![self.webrtcbin.clone()];
+        if let Some(send) = self.video_send.take() {
+            teardown::unlink_tee_pad(&send.tee, send.tee_pad).await;
+            elements.push(send.sender.upcast());
+            if send.vp8 {
+                room.release_vp8_tee().await;
+            }
+        }
+        if let Some(mix) = self.audio_mix.take() {
+            elements.extend([mix.silence, mix.mixer, mix.sender.upcast()]);
+        }
+        let compositor_pad = self.video_in.as_ref().map(|v| v.compositor_pad.clone());
+        if let Some(input) = self.video_in.take() {
+            elements.push(input.bin.upcast());
+        }
+        if let Some(input) = self.audio_in.take() {
+            elements.extend([input.bin.upcast(), input.tee]);
+        }
+        // webrtcbin first: it stops the network threads that feed everything else.
+        teardown::remove_elements(&room.pipeline, elements).await;
+        if let Some(pad) = compositor_pad {
+            room.compositor.release_request_pad(&pad);
+        }
+        for pad in self.webrtcbin.sink_pads() {
+            self.webrtcbin.release_request_pad(&pad);
+        }
+    }
+}
+
+/// A renegotiation that changes the m-lines is not supported; the client must rejoin.
+#[derive(Debug, thiserror::Error)]
+#[error("a new offer must keep the m-lines and codecs of the first one")]
+pub struct OfferChanged;
+
+fn check_reply(
+    reply: Result<Option<gst::promise::PromiseReply>, gst::PromiseError>,
+    what: &str,
+) -> Result<()> {
+    match reply {
+        Err(e) => bail!("{what}: {e:?}"),
+        Ok(Some(s)) => match s.get::<gst::glib::Error>("error") {
+            Ok(err) => bail!("{what} failed: {err}"),
+            Err(_) => Ok(()),
+        },
+        Ok(None) => Ok(()),
+    }
+}
+
+fn link_ghost(bin: &gst::Bin, pad: &str, to: &gst::Pad) -> Result<()> {
+    bin.static_pad(pad)
+        .ok_or_else(|| anyhow!("bin has no {pad}"))?
+        .link(to)
+        .with_context(|| format!("{} → {}", bin.name(), to.name()))?;
+    Ok(())
+}
+
+/// Wires webrtcbin's callbacks to the room's event channel. Each callback only sends.
+fn connect_signals(
+    webrtcbin: &gst::Element,
+    id: Uuid,
+    events: UnboundedSender<MediaEvent>,
+    last_packet_ms: Arc<AtomicU64>,
+) -> Result<()> {
+    let tx = events.clone();
+    webrtcbin.connect("on-ice-candidate", false, move |values| {
+        let m_line = values.get(1).and_then(|v| v.get::<u32>().ok());
+        let candidate = values.get(2).and_then(|v| v.get::<String>().ok());
+        if let (Some(m_line), Some(candidate)) = (m_line, candidate) {
+            let _ = tx.send(MediaEvent::IceCandidate {
+                participant: id,
+                m_line,
+                candidate,
+            });
+        }
+        None
+    });
+
+    let tx = events.clone();
+    webrtcbin.connect_pad_added(move |_, pad| {
+        if pad.direction() != gst::PadDirection::Src {
+            return;
+        }
+        // Hold the stream until the room task has linked a decoder, so nothing is dropped
+        // as not-linked in the meantime.
+        let Some(probe) = pad.add_probe(gst::PadProbeType::BLOCK_DOWNSTREAM, |_, _| {
+            gst::PadProbeReturn::Ok
+        }) else {
+            return;
+        };
+        let _ = tx.send(MediaEvent::IncomingStream {
+            participant: id,
+            pad: pad.clone(),
+            probe,
+        });
+    });
+
+    let tx = events;
+    webrtcbin.connect_notify(Some("connection-state"), move |bin, _| {
+        let state = bin.property::<gst_webrtc::WebRTCPeerConnectionState>("connection-state");
+        let _ = tx.send(MediaEvent::ConnectionState {
+            participant: id,
+            state,
+        });
+    });
+
+    // webrtcbin 1.22 never notices a vanished peer, so watch the socket source itself: any
+    // packet (RTP, RTCP, STUN consent, DTLS) proves the peer is still there.
+    let bin = webrtcbin
+        .downcast_ref::<gst::Bin>()
+        .ok_or_else(|| anyhow!("webrtcbin is not a bin"))?;
+    bin.connect_deep_element_added(move |_, _, element| {
+        let is_nicesrc = element.factory().is_some_and(|f| f.name() == "nicesrc");
+        if !is_nicesrc {
+            return;
+        }
+        let Some(src) = element.static_pad("src") else {
+            return;
+        };
+        let seen = last_packet_ms.clone();
+        src.add_probe(
+            gst::PadProbeType::BUFFER | gst::PadProbeType::BUFFER_LIST,
+            move |_, _| {
+                seen.store(now_ms(), Ordering::Relaxed);
+                gst::PadProbeReturn::Ok
+            },
+        );
+    });
+    Ok(())
+}

@@ -1,0 +1,206 @@
+//! Reading a client's offer: which payload type to send on each m-line, and checking that our
+//! answer really sends on every one of them.
+
+use gst_sdp::{SDPMediaRef, SDPMessage};
+
+/// What the server sends (and expects to receive) on one m-line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SendCodec {
+    Opus { pt: u8 },
+    H264 { pt: u8 },
+    Vp8 { pt: u8 },
+}
+
+impl SendCodec {
+    pub fn is_video(self) -> bool {
+        !matches!(self, SendCodec::Opus { .. })
+    }
+
+    pub fn pt(self) -> u8 {
+        match self {
+            SendCodec::Opus { pt } | SendCodec::H264 { pt } | SendCodec::Vp8 { pt } => pt,
+        }
+    }
+}
+
+/// Why an offer cannot be answered.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OfferError {
+    #[error("the offer is not valid SDP")]
+    Malformed,
+    #[error("the offer has no audio or video")]
+    Empty,
+    #[error("m-line {index} ({kind}) offers no codec this server can use (needs {needs})")]
+    NoUsableCodec {
+        index: usize,
+        kind: String,
+        needs: &'static str,
+    },
+}
+
+/// Parses SDP text; anything the parser refuses, or that has no m-line, is malformed.
+pub fn parse(text: &str) -> Result<SDPMessage, OfferError> {
+    if !text.trim_start().starts_with("v=") {
+        return Err(OfferError::Malformed);
+    }
+    let msg = SDPMessage::parse_buffer(text.as_bytes()).map_err(|_| OfferError::Malformed)?;
+    if msg.medias_len() == 0 {
+        return Err(OfferError::Empty);
+    }
+    Ok(msg)
+}
+
+/// The codec to send on each m-line of `offer`, in m-line order.
+///
+/// H.264 is preferred (one encode serves every receiver); it must be packetization-mode 1
+/// and constrained baseline, because webrtcbin silently answers `recvonly` on a profile
+/// mismatch. VP8 is the fallback.
+pub fn plan(offer: &SDPMessage) -> Result<Vec<SendCodec>, OfferError> {
+    let mut plan = Vec::new();
+    for (index, media) in offer.medias().enumerate() {
+        let kind = media.media().unwrap_or("").to_owned();
+        let codec = match kind.as_str() {
+            "audio" => pick(media, |name, _| name == "OPUS").map(|pt| SendCodec::Opus { pt }),
+            "video" => pick(media, is_constrained_baseline_h264)
+                .map(|pt| SendCodec::H264 { pt })
+                .or_else(|| pick(media, |name, _| name == "VP8").map(|pt| SendCodec::Vp8 { pt })),
+            _ => None,
+        };
+        let needs = if kind == "audio" {
+            "Opus"
+        } else {
+            "H.264 constrained baseline (packetization-mode=1) or VP8"
+        };
+        plan.push(codec.ok_or(OfferError::NoUsableCodec { index, kind, needs })?);
+    }
+    Ok(plan)
+}
+
+/// First payload type (in the client's order of preference) whose caps satisfy `accept`.
+fn pick(media: &SDPMediaRef, accept: impl Fn(&str, &gst::StructureRef) -> bool) -> Option<u8> {
+    media.formats().find_map(|fmt| {
+        let pt: u8 = fmt.parse().ok().filter(|pt| *pt < 128)?;
+        let caps = media.caps_from_media(pt as i32)?;
+        let s = caps.structure(0)?;
+        let name = s.get::<&str>("encoding-name").ok()?.to_ascii_uppercase();
+        accept(&name, s).then_some(pt)
+    })
+}
+
+fn is_constrained_baseline_h264(name: &str, s: &gst::StructureRef) -> bool {
+    if name != "H264" {
+        return false;
+    }
+    let mode_one = s.get::<&str>("packetization-mode").ok() == Some("1");
+    // GStreamer's SDP reader turns profile-level-id into a profile name; read the hex form
+    // too in case a client's id is one it does not map.
+    let named = s.get::<&str>("profile").ok() == Some("constrained-baseline");
+    let hex = s
+        .get::<&str>("profile-level-id")
+        .ok()
+        .and_then(|p| u32::from_str_radix(p, 16).ok());
+    // profile_idc 0x42 (baseline) with constraint_set1 (0x40) is constrained baseline.
+    let constrained = named || hex.is_some_and(|p| (p >> 16) == 0x42 && (p >> 8) & 0x40 != 0);
+    mode_one && constrained
+}
+
+/// The index of every m-line of `answer` on which the server would not send.
+pub fn non_sending_m_lines(answer: &gst_sdp::SDPMessageRef) -> Vec<usize> {
+    answer
+        .medias()
+        .enumerate()
+        .filter(|(_, m)| {
+            m.port() == 0
+                || m.attribute_val("recvonly").is_some()
+                || m.attribute_val("inactive").is_some()
+        })
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// Rewrites the address of a host candidate to `ip`, for a server behind a 1:1 NAT whose
+/// interfaces only know the private address.
+pub fn announce_candidate(candidate: &str, ip: std::net::IpAddr) -> String {
+    let mut fields: Vec<&str> = candidate.split(' ').collect();
+    // candidate:<foundation> <component> <transport> <priority> <address> <port> typ <type> …
+    if fields.len() >= 8 && fields[6] == "typ" && fields[7] == "host" {
+        let ip = ip.to_string();
+        fields[4] = &ip;
+        return fields.join(" ");
+    }
+    candidate.to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CHROMIUM: &str = include_str!("../../tests/data/chromium-156-sendrecv-offer.sdp");
+
+    fn init() {
+        gst::init().expect("GStreamer initialises");
+    }
+
+    #[test]
+    fn chromium_offer_gets_opus_and_constrained_baseline_h264() {
+        init();
+        let offer = parse(CHROMIUM).expect("parses");
+        assert_eq!(
+            plan(&offer).expect("usable"),
+            vec![SendCodec::Opus { pt: 111 }, SendCodec::H264 { pt: 108 }]
+        );
+    }
+
+    #[test]
+    fn without_h264_vp8_is_chosen() {
+        init();
+        let text: String = CHROMIUM
+            .lines()
+            .filter(|l| !l.contains("H264") && !l.contains("profile-level-id"))
+            .map(|l| format!("{l}\r\n"))
+            .collect();
+        let offer = parse(&text).expect("parses");
+        assert_eq!(plan(&offer).expect("usable")[1], SendCodec::Vp8 { pt: 96 });
+    }
+
+    #[test]
+    fn an_offer_with_only_unknown_codecs_is_refused() {
+        init();
+        let text = "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n\
+                    m=video 9 UDP/TLS/RTP/SAVPF 98\r\na=rtpmap:98 VP9/90000\r\n";
+        let offer = parse(text).expect("parses");
+        assert!(matches!(
+            plan(&offer),
+            Err(OfferError::NoUsableCodec { index: 0, .. })
+        ));
+    }
+
+    #[test]
+    fn garbage_is_malformed() {
+        init();
+        assert_eq!(parse("hello").err(), Some(OfferError::Malformed));
+        assert_eq!(parse("v=0\r\n").err(), Some(OfferError::Empty));
+    }
+
+    #[test]
+    fn host_candidates_get_the_announced_address() {
+        let c = "candidate:1 1 UDP 2015363327 10.0.0.5 40000 typ host";
+        let ip: std::net::IpAddr = "203.0.113.7".parse().expect("ip");
+        assert_eq!(
+            announce_candidate(c, ip),
+            "candidate:1 1 UDP 2015363327 203.0.113.7 40000 typ host"
+        );
+        let relay = "candidate:2 1 UDP 5 198.51.100.1 3478 typ relay raddr 0.0.0.0 rport 0";
+        assert_eq!(announce_candidate(relay, ip), relay);
+    }
+
+    #[test]
+    fn recvonly_answers_are_detected() {
+        init();
+        let text = "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n\
+                    m=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=sendrecv\r\n\
+                    m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=recvonly\r\n";
+        let answer = parse(text).expect("parses");
+        assert_eq!(non_sending_m_lines(&answer), vec![1]);
+    }
+}

@@ -1,0 +1,81 @@
+//! The message interface of a room task.
+
+use tokio::sync::{mpsc, oneshot};
+use uuid::Uuid;
+
+use crate::signalling::protocol::ServerMessage;
+use crate::signalling::router::JoinRequest;
+
+/// What a room sends down a member's socket.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outbound {
+    Message(ServerMessage),
+    /// The room has dropped this member (replaced, timed out, failed): close the socket.
+    Close,
+}
+
+/// Why a room refused a command.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RoomError {
+    #[error("the room is closing")]
+    Closed,
+    #[error("the room is full ({0} participants)")]
+    Full(usize),
+    #[error("the room's media could not start")]
+    MediaFailed,
+}
+
+/// Commands a room task accepts.
+#[derive(Debug)]
+pub enum RoomCommand {
+    Join {
+        request: JoinRequest,
+        outbound: mpsc::Sender<Outbound>,
+        reply: oneshot::Sender<Result<Uuid, RoomError>>,
+    },
+    Offer {
+        participant: Uuid,
+        sdp: String,
+    },
+    Ice {
+        participant: Uuid,
+        m_line: u32,
+        candidate: String,
+    },
+    Leave {
+        participant: Uuid,
+    },
+}
+
+/// A cheap, cloneable address of a live room.
+#[derive(Debug, Clone)]
+pub struct RoomHandle {
+    pub id: String,
+    pub(crate) generation: u64,
+    pub(crate) commands: mpsc::Sender<RoomCommand>,
+}
+
+impl RoomHandle {
+    /// Asks to join; the room sends `joined` and the roster through `outbound`.
+    pub async fn join(
+        &self,
+        request: JoinRequest,
+        outbound: mpsc::Sender<Outbound>,
+    ) -> Result<Uuid, RoomError> {
+        let (reply, answer) = oneshot::channel();
+        self.commands
+            .send(RoomCommand::Join {
+                request,
+                outbound,
+                reply,
+            })
+            .await
+            .map_err(|_| RoomError::Closed)?;
+        answer.await.map_err(|_| RoomError::Closed)?
+    }
+
+    /// Delivers a command; a room that has gone away drops it (its members are gone too).
+    pub async fn send(&self, command: RoomCommand) {
+        let _ = self.commands.send(command).await;
+    }
+}

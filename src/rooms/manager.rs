@@ -1,0 +1,80 @@
+//! Finds or creates the task of a live room, and forgets it once it has closed.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::mpsc;
+
+use super::handle::RoomHandle;
+use super::room::Room;
+use crate::config::MediaSettings;
+
+/// Commands queued per room before senders wait; generous, as they are small.
+const ROOM_COMMAND_QUEUE: usize = 256;
+
+/// The registry of live rooms.
+#[derive(Clone)]
+pub struct RoomManager {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    rooms: Mutex<HashMap<String, RoomHandle>>,
+    settings: MediaSettings,
+    /// The runtime room tasks run on (not an actix worker's, which are per-thread).
+    runtime: tokio::runtime::Handle,
+    next_generation: AtomicU64,
+}
+
+impl RoomManager {
+    pub fn new(settings: MediaSettings, runtime: tokio::runtime::Handle) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                rooms: Mutex::new(HashMap::new()),
+                settings,
+                runtime,
+                next_generation: AtomicU64::new(1),
+            }),
+        }
+    }
+
+    /// The live room `id`, starting its task if it has none.
+    pub fn get_or_create(&self, id: &str) -> RoomHandle {
+        let mut rooms = self.lock();
+        if let Some(handle) = rooms.get(id) {
+            return handle.clone();
+        }
+        let (tx, rx) = mpsc::channel(ROOM_COMMAND_QUEUE);
+        let handle = RoomHandle {
+            id: id.to_owned(),
+            generation: self.inner.next_generation.fetch_add(1, Ordering::Relaxed),
+            commands: tx,
+        };
+        rooms.insert(id.to_owned(), handle.clone());
+        drop(rooms);
+        let room = Room::new(handle.clone(), self.inner.settings.clone(), self.clone());
+        self.inner.runtime.spawn(room.run(rx));
+        tracing::info!(room = %id, "room opened");
+        handle
+    }
+
+    /// Forgets room `id` if it is still the given instance; called by the room as it closes.
+    pub(crate) fn forget(&self, id: &str, generation: u64) {
+        let mut rooms = self.lock();
+        if rooms.get(id).is_some_and(|h| h.generation == generation) {
+            rooms.remove(id);
+        }
+    }
+
+    /// Number of live rooms.
+    pub fn live_rooms(&self) -> usize {
+        self.lock().len()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, RoomHandle>> {
+        // unwrap: nothing panics while holding this lock (plain map operations only).
+        #[allow(clippy::unwrap_used)]
+        self.inner.rooms.lock().unwrap()
+    }
+}

@@ -1,0 +1,9 @@
+//! Live rooms: one task per room owns its pipeline and members; everyone else sends it
+//! commands through a [`RoomHandle`].
+
+pub mod handle;
+pub mod manager;
+mod room;
+
+pub use handle::{Outbound, RoomCommand, RoomError, RoomHandle};
+pub use manager::RoomManager;

@@ -1,0 +1,596 @@
+//! The task that owns one live room: its members, its pipeline and their media.
+
+use std::time::{Duration, Instant};
+
+use futures::StreamExt;
+use gst::prelude::*;
+use tokio::sync::mpsc;
+use uuid::Uuid;
+
+use super::handle::{Outbound, RoomCommand, RoomError, RoomHandle};
+use super::manager::RoomManager;
+use crate::config::MediaSettings;
+use crate::media::events::MediaEvent;
+use crate::media::layout;
+use crate::media::mixminus::MixMinus;
+use crate::media::participant::{Incoming, OfferChanged, ParticipantMedia, now_ms};
+use crate::media::pipeline::RoomPipeline;
+use crate::media::sdp::{self, OfferError};
+use crate::signalling::protocol::{ErrorCode, IceServer, RosterEntry, ServerMessage};
+use crate::signalling::router::{JoinRequest, Role};
+
+/// How often members are checked for liveness.
+const LIVENESS_INTERVAL: Duration = Duration::from_secs(1);
+
+struct Member {
+    id: Uuid,
+    name: String,
+    role: Role,
+    identity: Option<String>,
+    outbound: mpsc::Sender<Outbound>,
+    media: Option<ParticipantMedia>,
+}
+
+pub(super) struct Room {
+    handle: RoomHandle,
+    settings: MediaSettings,
+    manager: RoomManager,
+    pipeline: Option<RoomPipeline>,
+    /// In join order, which is also tile order.
+    members: Vec<Member>,
+    mix: MixMinus,
+    events_tx: mpsc::UnboundedSender<MediaEvent>,
+    events_rx: mpsc::UnboundedReceiver<MediaEvent>,
+    empty_since: Option<Instant>,
+}
+
+impl Room {
+    pub(super) fn new(handle: RoomHandle, settings: MediaSettings, manager: RoomManager) -> Self {
+        let (events_tx, events_rx) = mpsc::unbounded_channel();
+        Self {
+            handle,
+            settings,
+            manager,
+            pipeline: None,
+            members: Vec::new(),
+            mix: MixMinus::default(),
+            events_tx,
+            events_rx,
+            empty_since: Some(Instant::now()),
+        }
+    }
+
+    /// Runs until the room has been empty for the grace period, then tears everything down.
+    #[tracing::instrument(name = "room", skip_all, fields(room = %self.handle.id))]
+    pub(super) async fn run(mut self, mut commands: mpsc::Receiver<RoomCommand>) {
+        let grace = Duration::from_secs(self.settings.empty_room_grace_secs);
+        let mut liveness = tokio::time::interval(LIVENESS_INTERVAL);
+        let mut bus = None;
+        loop {
+            let close_at = self
+                .empty_since
+                .map(|t| tokio::time::Instant::from_std(t + grace));
+            tokio::select! {
+                command = commands.recv() => match command {
+                    Some(command) => self.on_command(command).await,
+                    None => break,
+                },
+                Some(event) = self.events_rx.recv() => self.on_media_event(event).await,
+                Some(message) = next_bus_message(&mut bus) => self.on_bus_message(&message).await,
+                _ = liveness.tick() => self.check_liveness().await,
+                _ = sleep_until(close_at) => break,
+            }
+            if bus.is_none() {
+                bus = self
+                    .pipeline
+                    .as_ref()
+                    .and_then(|p| p.pipeline.bus())
+                    .map(|b| b.stream());
+            }
+        }
+        // Stop taking commands, and turn away joins that raced with the close.
+        self.manager.forget(&self.handle.id, self.handle.generation);
+        commands.close();
+        while let Ok(command) = commands.try_recv() {
+            if let RoomCommand::Join { reply, .. } = command {
+                let _ = reply.send(Err(RoomError::Closed));
+            }
+        }
+        let ids: Vec<Uuid> = self.members.iter().map(|m| m.id).collect();
+        for id in ids {
+            self.remove(id, None).await;
+        }
+        if let Some(pipeline) = self.pipeline.take() {
+            pipeline.shutdown().await;
+        }
+        tracing::info!("room closed");
+    }
+
+    async fn on_command(&mut self, command: RoomCommand) {
+        match command {
+            RoomCommand::Join {
+                request,
+                outbound,
+                reply,
+            } => {
+                let result = self.join(request, outbound).await;
+                let _ = reply.send(result);
+                self.broadcast_roster();
+            }
+            RoomCommand::Offer { participant, sdp } => self.on_offer(participant, &sdp).await,
+            RoomCommand::Ice {
+                participant,
+                m_line,
+                candidate,
+            } => self.on_remote_ice(participant, m_line, &candidate),
+            RoomCommand::Leave { participant } => self.remove(participant, None).await,
+        }
+    }
+
+    async fn join(
+        &mut self,
+        request: JoinRequest,
+        outbound: mpsc::Sender<Outbound>,
+    ) -> Result<Uuid, RoomError> {
+        // The same identity on a new socket replaces the old connection (a reconnect).
+        if let Some(identity) = &request.identity {
+            let old = self
+                .members
+                .iter()
+                .find(|m| m.identity.as_ref() == Some(identity))
+                .map(|m| m.id);
+            if let Some(old) = old {
+                let msg =
+                    ServerMessage::error(ErrorCode::Conflict, "replaced by a newer connection");
+                self.remove(old, Some(msg)).await;
+            }
+        }
+        if self.members.len() >= self.settings.max_participants {
+            return Err(RoomError::Full(self.settings.max_participants));
+        }
+        if self.pipeline.is_none() {
+            match RoomPipeline::start(&self.handle.id, &self.settings) {
+                Ok(p) => self.pipeline = Some(p),
+                Err(err) => {
+                    tracing::error!(error = %format!("{err:#}"), "room pipeline failed to start");
+                    return Err(RoomError::MediaFailed);
+                }
+            }
+        }
+        let id = Uuid::new_v4();
+        let joined = ServerMessage::Joined {
+            participant_id: id.to_string(),
+            room: self.handle.id.clone(),
+            role: request.role.as_str().to_owned(),
+            ice_servers: self
+                .settings
+                .ice_servers
+                .iter()
+                .map(|u| IceServer {
+                    urls: vec![u.clone()],
+                })
+                .collect(),
+        };
+        let _ = outbound.try_send(Outbound::Message(joined));
+        tracing::info!(participant = %id, name = %request.name, "joined");
+        self.members.push(Member {
+            id,
+            name: request.name,
+            role: request.role,
+            identity: request.identity,
+            outbound,
+            media: None,
+        });
+        self.empty_since = None;
+        Ok(id)
+    }
+
+    async fn on_offer(&mut self, participant: Uuid, text: &str) {
+        let result = self.answer(participant, text).await;
+        match result {
+            Ok(answer) => {
+                self.send(participant, ServerMessage::Answer { sdp: answer });
+                self.wire_mix_for(participant);
+            }
+            Err((code, message)) => self.send(participant, ServerMessage::error(code, message)),
+        }
+    }
+
+    async fn answer(
+        &mut self,
+        participant: Uuid,
+        text: &str,
+    ) -> Result<String, (ErrorCode, String)> {
+        let offer = sdp::parse(text).map_err(|e| (ErrorCode::BadRequest, e.to_string()))?;
+        let plan = sdp::plan(&offer).map_err(|e| match e {
+            OfferError::NoUsableCodec { .. } => (ErrorCode::Unsupported, e.to_string()),
+            _ => (ErrorCode::BadRequest, e.to_string()),
+        })?;
+        let internal = |what: &str| (ErrorCode::Internal, what.to_owned());
+        let pipeline = self
+            .pipeline
+            .as_mut()
+            .ok_or_else(|| internal("room has no media"))?;
+        let member = self
+            .members
+            .iter_mut()
+            .find(|m| m.id == participant)
+            .ok_or_else(|| internal("not in the room"))?;
+        let fresh = member.media.is_none();
+        if fresh {
+            let media = ParticipantMedia::create(
+                pipeline,
+                participant,
+                &member.name,
+                self.events_tx.clone(),
+            )
+            .map_err(|e| {
+                tracing::error!(error = %format!("{e:#}"), "cannot create participant media");
+                internal("could not set up your media")
+            })?;
+            member.media = Some(media);
+        }
+        let media = member.media.as_mut().ok_or_else(|| internal("no media"))?;
+        match media.answer(pipeline, offer, plan).await {
+            Ok(answer) => Ok(answer),
+            Err(err) => {
+                tracing::warn!(participant = %participant, error = %format!("{err:#}"), "negotiation failed");
+                if err.downcast_ref::<OfferChanged>().is_some() {
+                    return Err((ErrorCode::Unsupported, err.to_string()));
+                }
+                // A first negotiation that failed leaves nothing behind, so a retry starts clean.
+                if fresh {
+                    if let Some(media) = member.media.take() {
+                        media.teardown(pipeline).await;
+                    }
+                }
+                Err((
+                    ErrorCode::BadRequest,
+                    format!("the offer could not be answered: {err}"),
+                ))
+            }
+        }
+    }
+
+    /// Links everyone's microphone into `participant`'s mix once it has one.
+    fn wire_mix_for(&mut self, participant: Uuid) {
+        let Some(pipeline) = self.pipeline.as_ref() else {
+            return;
+        };
+        let Some(listener) = self.members.iter().find(|m| m.id == participant) else {
+            return;
+        };
+        let Some(mixer) = listener
+            .media
+            .as_ref()
+            .and_then(|m| m.audio_mix.as_ref())
+            .map(|a| a.mixer.clone())
+        else {
+            return;
+        };
+        for speaker in &self.members {
+            let Some(tee) = speaker
+                .media
+                .as_ref()
+                .and_then(|m| m.audio_in.as_ref())
+                .map(|a| &a.tee)
+            else {
+                continue;
+            };
+            if let Err(err) =
+                self.mix
+                    .link(&pipeline.pipeline, (speaker.id, tee), (participant, &mixer))
+            {
+                tracing::warn!(error = %format!("{err:#}"), "cannot link mix-minus");
+            }
+        }
+    }
+
+    /// Links `participant`'s microphone into everyone else's mix.
+    fn wire_speaker(&mut self, participant: Uuid) {
+        let Some(pipeline) = self.pipeline.as_ref() else {
+            return;
+        };
+        let Some(speaker) = self.members.iter().find(|m| m.id == participant) else {
+            return;
+        };
+        let Some(tee) = speaker
+            .media
+            .as_ref()
+            .and_then(|m| m.audio_in.as_ref())
+            .map(|a| a.tee.clone())
+        else {
+            return;
+        };
+        for listener in &self.members {
+            let Some(mixer) = listener
+                .media
+                .as_ref()
+                .and_then(|m| m.audio_mix.as_ref())
+                .map(|a| &a.mixer)
+            else {
+                continue;
+            };
+            if let Err(err) = self.mix.link(
+                &pipeline.pipeline,
+                (participant, &tee),
+                (listener.id, mixer),
+            ) {
+                tracing::warn!(error = %format!("{err:#}"), "cannot link mix-minus");
+            }
+        }
+    }
+
+    fn on_remote_ice(&mut self, participant: Uuid, m_line: u32, candidate: &str) {
+        let Some(member) = self.members.iter().find(|m| m.id == participant) else {
+            return;
+        };
+        let lines = member.media.as_ref().and_then(|m| m.m_lines());
+        let error = match lines {
+            None => Some("send the offer before ICE candidates".to_owned()),
+            Some(n) if m_line as usize >= n => Some(format!("the offer has no m-line {m_line}")),
+            Some(_) => None,
+        };
+        if let Some(message) = error {
+            self.send(
+                participant,
+                ServerMessage::error(ErrorCode::BadRequest, message),
+            );
+            return;
+        }
+        // An empty candidate only marks the end of the client's candidates.
+        if candidate.is_empty() {
+            return;
+        }
+        if let Some(media) = &member.media {
+            media.add_ice_candidate(m_line, candidate);
+        }
+    }
+
+    async fn on_media_event(&mut self, event: MediaEvent) {
+        match event {
+            MediaEvent::IceCandidate {
+                participant,
+                m_line,
+                candidate,
+            } => {
+                let candidate = match self.settings.announced_ip {
+                    Some(ip) => crate::media::sdp::announce_candidate(&candidate, ip),
+                    None => candidate,
+                };
+                self.send(
+                    participant,
+                    ServerMessage::Ice {
+                        candidate,
+                        sdp_m_line_index: m_line,
+                    },
+                );
+            }
+            MediaEvent::IncomingStream {
+                participant,
+                pad,
+                probe,
+            } => self.on_incoming_stream(participant, pad, probe).await,
+            MediaEvent::ConnectionState { participant, state } => {
+                tracing::debug!(participant = %participant, ?state, "connection state");
+                match state {
+                    gst_webrtc::WebRTCPeerConnectionState::Connected => {
+                        if let Some(p) = &self.pipeline {
+                            p.request_keyframe();
+                        }
+                    }
+                    gst_webrtc::WebRTCPeerConnectionState::Failed => {
+                        let msg = ServerMessage::error(
+                            ErrorCode::Internal,
+                            "the media connection failed",
+                        );
+                        self.remove(participant, Some(msg)).await;
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    async fn on_incoming_stream(
+        &mut self,
+        participant: Uuid,
+        pad: gst::Pad,
+        probe: gst::PadProbeId,
+    ) {
+        let Some(pipeline) = self.pipeline.as_ref() else {
+            return;
+        };
+        let with_video = self
+            .members
+            .iter()
+            .filter(|m| m.media.as_ref().is_some_and(|x| x.has_video()))
+            .count();
+        let tile = layout::grid(with_video + 1, pipeline.canvas)
+            .last()
+            .copied()
+            .unwrap_or(layout::Rect {
+                x: 0,
+                y: 0,
+                width: pipeline.canvas.width,
+                height: pipeline.canvas.height,
+            });
+        let Some(media) = self
+            .members
+            .iter_mut()
+            .find(|m| m.id == participant)
+            .and_then(|m| m.media.as_mut())
+        else {
+            return;
+        };
+        let result = media.attach_incoming(pipeline, &pad, tile);
+        pad.remove_probe(probe);
+        match result {
+            Ok(Incoming::Video) => self.relayout(),
+            Ok(Incoming::Audio) => self.wire_speaker(participant),
+            Err(err) => {
+                tracing::warn!(participant = %participant, error = %format!("{err:#}"), "cannot use incoming stream");
+                let msg = ServerMessage::error(
+                    ErrorCode::Unsupported,
+                    format!("your media could not be used: {err}"),
+                );
+                self.remove(participant, Some(msg)).await;
+            }
+        }
+    }
+
+    /// Places every camera on the grid, in join order.
+    fn relayout(&self) {
+        let Some(pipeline) = &self.pipeline else {
+            return;
+        };
+        let cameras: Vec<&ParticipantMedia> = self
+            .members
+            .iter()
+            .filter_map(|m| m.media.as_ref())
+            .filter(|m| m.has_video())
+            .collect();
+        for (media, rect) in cameras
+            .iter()
+            .zip(layout::grid(cameras.len(), pipeline.canvas))
+        {
+            media.set_tile(rect);
+        }
+    }
+
+    async fn on_bus_message(&mut self, message: &gst::Message) {
+        use gst::MessageView;
+        match message.view() {
+            MessageView::Error(err) => {
+                let source = err
+                    .src()
+                    .map(|s| s.path_string().to_string())
+                    .unwrap_or_default();
+                tracing::warn!(%source, error = %err.error(), debug = ?err.debug(), "media error");
+                let culprit = self
+                    .members
+                    .iter()
+                    .find(|m| {
+                        m.media
+                            .as_ref()
+                            .is_some_and(|x| source.contains(x.prefix()))
+                    })
+                    .map(|m| m.id);
+                if let Some(id) = culprit {
+                    let msg = ServerMessage::error(
+                        ErrorCode::Internal,
+                        "your media failed and was removed",
+                    );
+                    self.remove(id, Some(msg)).await;
+                }
+            }
+            MessageView::Latency(_) => {
+                if let Some(p) = &self.pipeline {
+                    // Latency queries walk the whole graph; run them off the room task.
+                    p.pipeline.call_async(|pipeline| {
+                        let _ = pipeline.recalculate_latency();
+                    });
+                }
+            }
+            MessageView::Warning(w) => {
+                tracing::debug!(source = ?w.src().map(|s| s.path_string()), warning = %w.error(), "media warning");
+            }
+            _ => {}
+        }
+    }
+
+    async fn check_liveness(&mut self) {
+        let timeout_ms = self.settings.liveness_timeout_secs * 1000;
+        let now = now_ms();
+        let silent: Vec<Uuid> = self
+            .members
+            .iter()
+            .filter(|m| {
+                m.media.as_ref().is_some_and(|x| {
+                    now.saturating_sub(x.last_packet_ms.load(std::sync::atomic::Ordering::Relaxed))
+                        > timeout_ms
+                })
+            })
+            .map(|m| m.id)
+            .collect();
+        for id in silent {
+            tracing::info!(participant = %id, "no media for {timeout_ms} ms; removing");
+            let msg = ServerMessage::error(
+                ErrorCode::Internal,
+                "no media received from you; disconnected",
+            );
+            self.remove(id, Some(msg)).await;
+        }
+    }
+
+    /// Removes a member and all its media; tells it why first when `reason` is given.
+    async fn remove(&mut self, participant: Uuid, reason: Option<ServerMessage>) {
+        let Some(index) = self.members.iter().position(|m| m.id == participant) else {
+            return;
+        };
+        let member = self.members.remove(index);
+        if let Some(reason) = reason {
+            let _ = member.outbound.try_send(Outbound::Message(reason));
+            let _ = member.outbound.try_send(Outbound::Close);
+        }
+        if let (Some(media), Some(pipeline)) = (member.media, self.pipeline.as_mut()) {
+            self.mix.unlink_all(&pipeline.pipeline, participant).await;
+            media.teardown(pipeline).await;
+        }
+        tracing::info!(participant = %participant, "left");
+        self.relayout();
+        self.broadcast_roster();
+        if self.members.is_empty() {
+            self.empty_since = Some(Instant::now());
+        }
+    }
+
+    fn broadcast_roster(&mut self) {
+        let participants: Vec<RosterEntry> = self
+            .members
+            .iter()
+            .map(|m| RosterEntry {
+                id: m.id.to_string(),
+                name: m.name.clone(),
+                role: m.role.as_str().to_owned(),
+            })
+            .collect();
+        let ids: Vec<Uuid> = self.members.iter().map(|m| m.id).collect();
+        for id in ids {
+            self.send(
+                id,
+                ServerMessage::Roster {
+                    participants: participants.clone(),
+                },
+            );
+        }
+    }
+
+    /// Queues a message for a member without waiting; a member whose queue is full is too slow
+    /// to follow the room and is closed.
+    fn send(&mut self, participant: Uuid, message: ServerMessage) {
+        let Some(member) = self.members.iter().find(|m| m.id == participant) else {
+            return;
+        };
+        if let Err(mpsc::error::TrySendError::Full(_)) =
+            member.outbound.try_send(Outbound::Message(message))
+        {
+            tracing::warn!(participant = %participant, "socket queue full; closing it");
+            let _ = member.outbound.try_send(Outbound::Close);
+        }
+    }
+}
+
+async fn next_bus_message(bus: &mut Option<gst::bus::BusStream>) -> Option<gst::Message> {
+    match bus {
+        Some(stream) => stream.next().await,
+        None => std::future::pending().await,
+    }
+}
+
+async fn sleep_until(deadline: Option<tokio::time::Instant>) {
+    match deadline {
+        Some(d) => tokio::time::sleep_until(d).await,
+        None => std::future::pending().await,
+    }
+}

@@ -1,0 +1,6 @@
+//! WebSocket signalling: the message contract, the pure router and the socket loop.
+
+pub mod protocol;
+pub mod router;
+pub mod validate;
+pub mod ws;

@@ -1,0 +1,141 @@
+//! The WebSocket message contract (docs/signalling.md): one tagged enum each way.
+
+use serde::{Deserialize, Serialize};
+
+/// Messages a client sends. Unknown fields are ignored so clients can grow.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub enum ClientMessage {
+    /// Enter a room.
+    Join {
+        room: String,
+        name: String,
+        #[serde(default)]
+        role: Option<String>,
+        /// Session or invite token; until accounts exist, an opaque key naming the client so
+        /// that a reconnect replaces its old connection.
+        #[serde(default)]
+        token: Option<String>,
+    },
+    /// The client's SDP offer; a new offer renegotiates.
+    Offer { sdp: String },
+    /// A trickled ICE candidate; an empty candidate ends the candidates.
+    Ice {
+        candidate: String,
+        #[serde(rename = "sdpMLineIndex")]
+        sdp_m_line_index: u32,
+    },
+    /// Leave the room (closing the socket does the same).
+    Leave,
+}
+
+/// One entry of the roster.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RosterEntry {
+    pub id: String,
+    pub name: String,
+    pub role: String,
+}
+
+/// Messages the server sends.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub enum ServerMessage {
+    /// The join was accepted.
+    #[serde(rename_all = "camelCase")]
+    Joined {
+        participant_id: String,
+        room: String,
+        role: String,
+        ice_servers: Vec<IceServer>,
+    },
+    /// The server's answer to an offer.
+    Answer { sdp: String },
+    /// A trickled ICE candidate from the server.
+    Ice {
+        candidate: String,
+        #[serde(rename = "sdpMLineIndex")]
+        sdp_m_line_index: u32,
+    },
+    /// Who is in the room; sent on every change.
+    Roster { participants: Vec<RosterEntry> },
+    /// A request was refused.
+    Error { code: ErrorCode, message: String },
+}
+
+/// As in the browser's `RTCIceServer`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IceServer {
+    pub urls: Vec<String>,
+}
+
+/// The `code` of an `error` message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    BadRequest,
+    Unauthorized,
+    Expired,
+    Forbidden,
+    NotFound,
+    RoomFull,
+    Conflict,
+    TooLarge,
+    RateLimited,
+    Unsupported,
+    Overloaded,
+    Internal,
+}
+
+impl ServerMessage {
+    /// Shorthand for an `error` message.
+    pub fn error(code: ErrorCode, message: impl Into<String>) -> Self {
+        ServerMessage::Error {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn joined_uses_camel_case_fields() {
+        let m = ServerMessage::Joined {
+            participant_id: "p".into(),
+            room: "r".into(),
+            role: "participant".into(),
+            ice_servers: vec![],
+        };
+        assert_eq!(
+            serde_json::to_value(&m).expect("serialises"),
+            json!({"type":"joined","participantId":"p","room":"r","role":"participant","iceServers":[]})
+        );
+    }
+
+    #[test]
+    fn error_codes_are_snake_case() {
+        let m = ServerMessage::error(ErrorCode::RoomFull, "full");
+        assert_eq!(
+            serde_json::to_value(&m).expect("serialises"),
+            json!({"type":"error","code":"room_full","message":"full"})
+        );
+    }
+
+    #[test]
+    fn ice_keeps_the_browser_field_name() {
+        let m: ClientMessage =
+            serde_json::from_value(json!({"type":"ice","candidate":"c","sdpMLineIndex":1}))
+                .expect("parses");
+        assert_eq!(
+            m,
+            ClientMessage::Ice {
+                candidate: "c".into(),
+                sdp_m_line_index: 1
+            }
+        );
+    }
+}

@@ -1,0 +1,258 @@
+//! Pure routing of socket messages: text in, a room action or an error out. No sockets, no
+//! rooms, so every rule is unit-tested here.
+
+use serde_json::Value;
+
+use super::protocol::{ClientMessage, ErrorCode, ServerMessage};
+use super::validate;
+
+/// Largest accepted message, in bytes (the contract's 64 KiB).
+pub const MAX_MESSAGE_BYTES: usize = 64 * 1024;
+
+/// What a member of a room is allowed to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Presenter,
+    Participant,
+    Viewer,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Presenter => "presenter",
+            Role::Participant => "participant",
+            Role::Viewer => "viewer",
+        }
+    }
+
+    fn parse(raw: Option<&str>) -> Result<Self, RouteError> {
+        match raw.unwrap_or("participant") {
+            "presenter" => Ok(Role::Presenter),
+            "participant" => Ok(Role::Participant),
+            "viewer" => Ok(Role::Viewer),
+            other => Err(RouteError::bad_request(format!("unknown role '{other}'"))),
+        }
+    }
+}
+
+/// A validated `join`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JoinRequest {
+    pub room: String,
+    pub name: String,
+    pub role: Role,
+    /// Who the client is; a second join with the same identity replaces the first.
+    pub identity: Option<String>,
+}
+
+/// What the socket loop should do with a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    Join(JoinRequest),
+    Offer(String),
+    Ice { candidate: String, m_line: u32 },
+    Leave,
+}
+
+/// A refusal, sent back as an `error` message.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct RouteError {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+impl RouteError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::BadRequest, message)
+    }
+
+    pub fn to_message(&self) -> ServerMessage {
+        ServerMessage::error(self.code, self.message.clone())
+    }
+}
+
+const KNOWN_TYPES: [&str; 4] = ["join", "offer", "ice", "leave"];
+
+/// Parses one text frame.
+pub fn decode(text: &str) -> Result<ClientMessage, RouteError> {
+    if text.len() > MAX_MESSAGE_BYTES {
+        return Err(RouteError::new(
+            ErrorCode::TooLarge,
+            format!(
+                "message of {} bytes exceeds {MAX_MESSAGE_BYTES}",
+                text.len()
+            ),
+        ));
+    }
+    let value: Value = serde_json::from_str(text)
+        .map_err(|e| RouteError::bad_request(format!("invalid JSON: {e}")))?;
+    let Some(kind) = value.get("type").and_then(Value::as_str).map(str::to_owned) else {
+        return Err(RouteError::bad_request(
+            "message needs a string field 'type'",
+        ));
+    };
+    let kind = kind.as_str();
+    if !KNOWN_TYPES.contains(&kind) {
+        let shown: String = kind.chars().take(40).collect();
+        return Err(RouteError::bad_request(format!(
+            "unknown message type '{shown}'"
+        )));
+    }
+    serde_json::from_value(value)
+        .map_err(|e| RouteError::bad_request(format!("invalid '{kind}' message: {e}")))
+}
+
+/// Decides what a message means for a socket that has (`joined`) or has not joined a room.
+pub fn route(joined: bool, message: ClientMessage) -> Result<Action, RouteError> {
+    match message {
+        ClientMessage::Join { .. } if joined => Err(RouteError::new(
+            ErrorCode::Conflict,
+            "this socket has already joined a room; leave first",
+        )),
+        ClientMessage::Join {
+            room,
+            name,
+            role,
+            token,
+        } => {
+            let room = validate::room_id(&room).map_err(RouteError::bad_request)?;
+            let name = validate::display_name(&name).map_err(RouteError::bad_request)?;
+            let role = Role::parse(role.as_deref())?;
+            if role == Role::Viewer {
+                return Err(RouteError::new(
+                    ErrorCode::Unsupported,
+                    "receive-only viewers are not available on this server yet",
+                ));
+            }
+            let identity = token.filter(|t| !t.is_empty());
+            if identity.as_ref().is_some_and(|t| t.len() > 512) {
+                return Err(RouteError::bad_request("token is too long"));
+            }
+            Ok(Action::Join(JoinRequest {
+                room,
+                name,
+                role,
+                identity,
+            }))
+        }
+        _ if !joined => Err(RouteError::bad_request("join a room first")),
+        ClientMessage::Offer { sdp } => Ok(Action::Offer(sdp)),
+        ClientMessage::Ice {
+            candidate,
+            sdp_m_line_index,
+        } => Ok(Action::Ice {
+            candidate,
+            m_line: sdp_m_line_index,
+        }),
+        ClientMessage::Leave => Ok(Action::Leave),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code_of(joined: bool, text: &str) -> ErrorCode {
+        match decode(text).and_then(|m| route(joined, m)) {
+            Ok(a) => panic!("expected an error for {text}, got {a:?}"),
+            Err(e) => e.code,
+        }
+    }
+
+    #[test]
+    fn a_valid_join_is_routed_with_defaults() {
+        let a = decode(r#"{"type":"join","room":"r1","name":" Ann ","extra":1}"#)
+            .and_then(|m| route(false, m))
+            .expect("valid");
+        assert_eq!(
+            a,
+            Action::Join(JoinRequest {
+                room: "r1".into(),
+                name: "Ann".into(),
+                role: Role::Participant,
+                identity: None
+            })
+        );
+    }
+
+    #[test]
+    fn malformed_input_is_a_bad_request() {
+        assert_eq!(code_of(false, "{not json"), ErrorCode::BadRequest);
+        assert_eq!(code_of(false, "[1,2]"), ErrorCode::BadRequest);
+        assert_eq!(code_of(false, r#"{"type":"dance"}"#), ErrorCode::BadRequest);
+        assert_eq!(
+            code_of(false, r#"{"type":"join","room":"r"}"#),
+            ErrorCode::BadRequest
+        );
+    }
+
+    #[test]
+    fn oversized_messages_are_too_large() {
+        let big = format!(
+            r#"{{"type":"offer","sdp":"{}"}}"#,
+            "a".repeat(MAX_MESSAGE_BYTES)
+        );
+        assert_eq!(code_of(true, &big), ErrorCode::TooLarge);
+    }
+
+    #[test]
+    fn order_of_messages_is_enforced() {
+        assert_eq!(
+            code_of(false, r#"{"type":"offer","sdp":"v=0"}"#),
+            ErrorCode::BadRequest
+        );
+        assert_eq!(
+            code_of(false, r#"{"type":"ice","candidate":"","sdpMLineIndex":0}"#),
+            ErrorCode::BadRequest
+        );
+        assert_eq!(
+            code_of(true, r#"{"type":"join","room":"r","name":"n"}"#),
+            ErrorCode::Conflict
+        );
+    }
+
+    #[test]
+    fn bad_rooms_names_and_roles_are_refused() {
+        assert_eq!(
+            code_of(false, r#"{"type":"join","room":"a/b","name":"n"}"#),
+            ErrorCode::BadRequest
+        );
+        assert_eq!(
+            code_of(false, r#"{"type":"join","room":"r","name":"<i>x</i>"}"#),
+            ErrorCode::BadRequest
+        );
+        assert_eq!(
+            code_of(
+                false,
+                r#"{"type":"join","room":"r","name":"n","role":"king"}"#
+            ),
+            ErrorCode::BadRequest
+        );
+    }
+
+    #[test]
+    fn joined_sockets_route_offer_ice_and_leave() {
+        let r = |t: &str| decode(t).and_then(|m| route(true, m)).expect("valid");
+        assert_eq!(
+            r(r#"{"type":"offer","sdp":"v=0"}"#),
+            Action::Offer("v=0".into())
+        );
+        assert_eq!(
+            r(r#"{"type":"ice","candidate":"c","sdpMLineIndex":2}"#),
+            Action::Ice {
+                candidate: "c".into(),
+                m_line: 2
+            }
+        );
+        assert_eq!(r(r#"{"type":"leave"}"#), Action::Leave);
+    }
+}

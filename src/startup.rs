@@ -1,0 +1,84 @@
+//! Builds and runs the HTTP server with the room manager behind it.
+
+use std::io::BufReader;
+use std::time::Duration;
+
+use actix_web::{App, HttpServer, web};
+use anyhow::{Context, Result};
+
+use crate::config::Settings;
+use crate::rooms::RoomManager;
+
+/// Room tasks and their blocking GStreamer calls run here, apart from actix's per-thread
+/// workers; idle blocking threads leave quickly so a closed room gives back its threads.
+fn media_runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("rooms")
+        .thread_keep_alive(Duration::from_secs(1))
+        .enable_all()
+        .build()
+        .context("cannot start the rooms runtime")
+}
+
+/// Runs the server until SIGINT/SIGTERM.
+pub fn run(settings: Settings) -> Result<()> {
+    crate::media::init()?;
+    let runtime = media_runtime()?;
+    let rooms = RoomManager::new(settings.media.clone(), runtime.handle().clone());
+    std::fs::create_dir_all(&settings.recordings_dir).with_context(|| {
+        format!(
+            "cannot create recordings folder {}",
+            settings.recordings_dir.display()
+        )
+    })?;
+    let result = actix_web::rt::System::new().block_on(serve(settings, rooms));
+    runtime.shutdown_timeout(Duration::from_secs(5));
+    result
+}
+
+async fn serve(settings: Settings, rooms: RoomManager) -> Result<()> {
+    let web_dir = settings.http.web_dir.clone();
+    let rooms_data = web::Data::new(rooms);
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(rooms_data.clone())
+            .configure(|cfg| crate::http::configure(cfg, &web_dir))
+    })
+    .shutdown_timeout(10);
+    let bind = settings.http.bind;
+    let server = match (&settings.http.tls_cert, &settings.http.tls_key) {
+        (Some(cert), Some(key)) => server
+            .bind_rustls_0_23(bind, tls_config(cert, key)?)
+            .with_context(|| format!("cannot listen on {bind}"))?,
+        _ => server
+            .bind(bind)
+            .with_context(|| format!("cannot listen on {bind}"))?,
+    };
+    let scheme = if settings.http.tls_cert.is_some() {
+        "https"
+    } else {
+        "http"
+    };
+    tracing::info!("listening on {scheme}://{bind}");
+    server.run().await.context("server failed")
+}
+
+fn tls_config(cert: &std::path::Path, key: &std::path::Path) -> Result<rustls::ServerConfig> {
+    let certs = rustls_pemfile::certs(&mut BufReader::new(
+        std::fs::File::open(cert).with_context(|| format!("cannot open {}", cert.display()))?,
+    ))
+    .collect::<Result<Vec<_>, _>>()
+    .context("invalid certificate PEM")?;
+    let key = rustls_pemfile::private_key(&mut BufReader::new(
+        std::fs::File::open(key).with_context(|| format!("cannot open {}", key.display()))?,
+    ))
+    .context("invalid key PEM")?
+    .context("no private key in the key file")?;
+    rustls::ServerConfig::builder_with_provider(rustls::crypto::ring::default_provider().into())
+        .with_safe_default_protocol_versions()
+        .context("TLS protocol setup")?
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .context("certificate and key do not match")
+}

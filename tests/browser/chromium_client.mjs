@@ -1,0 +1,391 @@
+#!/usr/bin/env node
+// A real browser participant for the end-to-end tests: headless Chromium with
+// file-backed fake camera and microphone, driven through the web UI exactly as
+// a person would use it (fill the form, click Join, later click Leave).
+//
+//   node tests/browser/chromium_client.mjs --url http://127.0.0.1:PORT --room ROOM --name NAME \
+//        [--video red.y4m] [--audio tone.wav] [--freqs 500,700,1100] [--chromium /usr/bin/chromium]
+//
+// stdout carries one JSON object per line and nothing else (diagnostics go to
+// stderr). `t` is milliseconds since the Join click.
+//   {"event":"joined","t"}      the status line first says "connected"
+//   {"event":"playing","t"}     first frame of the composite rendered
+//   {"event":"stats","t","frames","fps","maxGapMs","width","height"}   every second
+//   {"event":"frame","t","png"} the composite at its natural size, every 500 ms
+//   {"event":"audio","t","levels":{"<Hz>":dBFS}}  every second, once audio is received
+//   {"event":"error","message"} page errors, server errors, a lost connection, timeouts
+//   {"event":"left"}            after the `leave` command
+// stdin commands, one per line: `leave` (click Leave, keep running), `quit`.
+// End of stdin, SIGINT and SIGTERM also quit. Exit status 1 if the join does
+// not reach "connected" within 20 s or the browser dies.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { parseArgs } from 'node:util';
+import { chromium } from 'playwright-core';
+
+const JOIN_TIMEOUT_MS = 20_000;
+const LEAVE_TIMEOUT_MS = 10_000;
+const ERROR_GRACE_MS = 5000;
+const STATS_INTERVAL_MS = 1000;
+const FRAME_INTERVAL_MS = 500;
+const AUDIO_INTERVAL_MS = 1000;
+const REPORT_BINDING = '__chromiumClientReport';
+
+const { values: opts } = parseArgs({
+  options: {
+    url: { type: 'string' },
+    room: { type: 'string' },
+    name: { type: 'string', default: 'Chromium' },
+    video: { type: 'string' },
+    audio: { type: 'string' },
+    freqs: { type: 'string', default: '' },
+    chromium: { type: 'string', default: process.env.CHROMIUM ?? '/usr/bin/chromium' },
+  },
+});
+
+const emit = (obj) => process.stdout.write(`${JSON.stringify(obj)}\n`);
+const log = (...args) => console.error('[chromium_client]', ...args);
+
+if (!opts.url || !opts.room) {
+  log('usage: chromium_client.mjs --url URL --room ROOM [--name NAME] [--video FILE] [--audio FILE] [--freqs HZ,HZ]');
+  emit({ event: 'error', message: '--url and --room are required' });
+  process.exit(2);
+}
+const freqs = opts.freqs
+  .split(',')
+  .map((s) => s.trim())
+  .filter(Boolean)
+  .map(Number);
+if (freqs.some((f) => !Number.isFinite(f) || f <= 0)) {
+  emit({ event: 'error', message: `bad --freqs: ${opts.freqs}` });
+  process.exit(2);
+}
+
+const chromiumArgs = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
+  '--autoplay-policy=no-user-gesture-required',
+  // Without it Chromium gathers no candidates on a loopback-only network.
+  '--allow-loopback-in-peer-connection',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+  ...(opts.video ? [`--use-file-for-fake-video-capture=${path.resolve(opts.video)}`] : []),
+  ...(opts.audio ? [`--use-file-for-fake-audio-capture=${path.resolve(opts.audio)}`] : []),
+];
+
+/**
+ * Runs inside the page. Watches the UI through its data-testid attributes
+ * only and reports through the exposed binding; it adds nothing to the app.
+ * It stops by itself once the composite leaves the page (after Leave).
+ */
+function pageMonitor({ binding, freqs, statsMs, frameMs, audioMs }) {
+  const report = (msg) => window[binding](msg);
+  const byTestId = (id) => document.querySelector(`[data-testid="${id}"]`);
+
+  let lastStatus;
+  const checkStatus = () => {
+    const text = byTestId('status')?.textContent?.trim() ?? null;
+    if (text !== lastStatus) {
+      lastStatus = text;
+      report({ kind: 'status', text, at: Date.now() });
+    }
+  };
+  const observer = new MutationObserver(checkStatus);
+  observer.observe(document.body, { subtree: true, childList: true, characterData: true });
+  checkStatus();
+
+  let video = null;
+  let timers = [];
+  let frames = 0;
+  let framesAtLastStats = 0;
+  let lastFrameTs = null;
+  let lastPresented = null;
+  let maxGap = 0;
+
+  const onFrame = (ts, meta) => {
+    if (meta.presentedFrames === undefined) return;
+    // presentedFrames also counts frames shown while this callback was not
+    // called (a busy main thread), so the gap is spread over them.
+    const step = lastPresented === null ? 1 : Math.max(1, meta.presentedFrames - lastPresented);
+    lastPresented = meta.presentedFrames;
+    if (lastFrameTs === null) report({ kind: 'playing', at: Date.now() });
+    else maxGap = Math.max(maxGap, (ts - lastFrameTs) / step);
+    lastFrameTs = ts;
+    frames += step;
+  };
+  const watchFrames = (el) => {
+    const loop = (ts, meta) => {
+      if (el !== video) return;
+      onFrame(ts, meta);
+      el.requestVideoFrameCallback(loop);
+    };
+    el.requestVideoFrameCallback(loop);
+  };
+
+  const stats = () => {
+    // A freeze shows up while it lasts, not only once the next frame arrives.
+    const openGap = lastFrameTs === null ? 0 : performance.now() - lastFrameTs;
+    report({
+      kind: 'stats',
+      at: Date.now(),
+      frames,
+      fps: frames - framesAtLastStats,
+      maxGapMs: Math.round(Math.max(maxGap, openGap)),
+      width: video.videoWidth,
+      height: video.videoHeight,
+    });
+    framesAtLastStats = frames;
+    maxGap = 0;
+  };
+
+  const canvas = document.createElement('canvas');
+  let encoding = false;
+  const grabFrame = () => {
+    const { videoWidth: w, videoHeight: h } = video;
+    if (encoding || w === 0 || h === 0) return;
+    const at = Date.now();
+    canvas.width = w;
+    canvas.height = h;
+    canvas.getContext('2d').drawImage(video, 0, 0, w, h);
+    encoding = true;
+    // toBlob encodes off the main thread, so frame timing is not disturbed.
+    canvas.toBlob((blob) => {
+      if (!blob) {
+        encoding = false;
+        return;
+      }
+      const reader = new FileReader();
+      reader.onloadend = () => {
+        encoding = false;
+        const url = String(reader.result);
+        report({ kind: 'frame', at, png: url.slice(url.indexOf(',') + 1) });
+      };
+      reader.readAsDataURL(blob);
+    }, 'image/png');
+  };
+
+  let audio = null;
+  const measureAudio = () => {
+    if (!audio) {
+      const track = video.srcObject?.getAudioTracks?.()[0];
+      if (!track) return;
+      // WebRTC audio reaches WebAudio only while the stream also plays in a
+      // media element; the composite <video> is that element.
+      const ctx = new AudioContext();
+      const analyser = ctx.createAnalyser();
+      analyser.fftSize = 16384;
+      analyser.smoothingTimeConstant = 0;
+      ctx.createMediaStreamSource(new MediaStream([track])).connect(analyser);
+      audio = { ctx, analyser, bins: new Float32Array(analyser.frequencyBinCount) };
+      return;
+    }
+    const { ctx, analyser, bins } = audio;
+    if (ctx.state === 'suspended') ctx.resume();
+    analyser.getFloatFrequencyData(bins);
+    const binHz = ctx.sampleRate / analyser.fftSize;
+    const levels = {};
+    for (const f of freqs) {
+      const centre = Math.round(f / binHz);
+      let peak = -Infinity;
+      for (let i = Math.max(0, centre - 3); i <= Math.min(bins.length - 1, centre + 3); i++) peak = Math.max(peak, bins[i]);
+      // Digital silence is -Infinity, which JSON cannot carry.
+      levels[String(f)] = Number.isFinite(peak) ? Math.round(Math.max(peak, -200) * 10) / 10 : -200;
+    }
+    report({ kind: 'audio', at: Date.now(), levels });
+  };
+
+  const stop = () => {
+    timers.forEach(clearInterval);
+    timers = [];
+    observer.disconnect();
+    audio?.ctx.close();
+    audio = null;
+    video = null;
+    report({ kind: 'stopped', at: Date.now() });
+  };
+
+  const start = (el) => {
+    video = el;
+    watchFrames(el);
+    timers.push(setInterval(stats, statsMs), setInterval(grabFrame, frameMs));
+    if (freqs.length > 0) timers.push(setInterval(measureAudio, audioMs));
+  };
+
+  const finder = setInterval(() => {
+    const el = byTestId('composite');
+    if (!video && el) start(el);
+    else if (video && el !== video) {
+      if (el) {
+        // React replaced the element: follow the new one.
+        video = el;
+        lastPresented = null;
+        watchFrames(el);
+      } else {
+        clearInterval(finder);
+        stop();
+      }
+    }
+  }, 50);
+}
+
+async function main() {
+  const userDataDir = await mkdtemp(path.join(tmpdir(), 'cr-chromium-'));
+  let context = null;
+  let clickAt = null;
+  let joined = false;
+  let leaving = false;
+  let quitting = false;
+  let joinTimer = null;
+
+  const since = (at) => Math.max(0, Math.round(at - clickAt));
+
+  const quit = async (code) => {
+    if (quitting) return;
+    quitting = true;
+    clearTimeout(joinTimer);
+    await Promise.race([context?.close().catch(() => {}), new Promise((r) => setTimeout(r, 5000))]);
+    await rm(userDataDir, { recursive: true, force: true }).catch(() => {});
+    process.exit(code);
+  };
+
+  const fatal = async (message) => {
+    emit({ event: 'error', message });
+    await quit(1);
+  };
+
+  process.on('SIGINT', () => quit(0));
+  process.on('SIGTERM', () => quit(0));
+
+  try {
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: opts.chromium,
+      headless: true,
+      args: chromiumArgs,
+      // Playwright mutes headless audio by default; the composite must play
+      // for its audio to reach the analyser.
+      ignoreDefaultArgs: ['--mute-audio'],
+      viewport: { width: 1280, height: 800 },
+      permissions: ['camera', 'microphone'],
+    });
+  } catch (err) {
+    return fatal(`could not launch Chromium: ${err.message}`);
+  }
+  context.on('close', () => {
+    if (!quitting) fatal('the browser closed unexpectedly');
+  });
+
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.on('pageerror', (err) => emit({ event: 'error', message: `page error: ${err.message}` }));
+  page.on('crash', () => fatal('the page crashed'));
+  page.on('console', (msg) => log(`console.${msg.type()}: ${msg.text()}`));
+
+  const onReport = (msg) => {
+    switch (msg.kind) {
+      case 'status':
+        if (msg.text === 'connected' && !joined) {
+          joined = true;
+          clearTimeout(joinTimer);
+          emit({ event: 'joined', t: since(msg.at) });
+        } else if (msg.text === 'disconnected' && !leaving && !joined) {
+          fatal('join failed: status "disconnected"');
+        } else if (msg.text !== null && msg.text !== 'connecting' && msg.text !== 'connected' && !leaving) {
+          // A server error message, or the connection was lost after joining.
+          emit({ event: 'error', message: `status: ${msg.text}` });
+          if (!joined) {
+            // The page shows the error, not whether the server also hung up,
+            // so give a non-fatal refusal a moment before giving up early.
+            const wait = Math.min(ERROR_GRACE_MS, clickAt + JOIN_TIMEOUT_MS - Date.now());
+            clearTimeout(joinTimer);
+            joinTimer = setTimeout(() => fatal(`join failed: ${msg.text}`), Math.max(0, wait));
+          }
+        }
+        break;
+      case 'playing':
+        emit({ event: 'playing', t: since(msg.at) });
+        break;
+      case 'stats':
+        emit({
+          event: 'stats',
+          t: since(msg.at),
+          frames: msg.frames,
+          fps: msg.fps,
+          maxGapMs: msg.maxGapMs,
+          width: msg.width,
+          height: msg.height,
+        });
+        break;
+      case 'frame':
+        emit({ event: 'frame', t: since(msg.at), png: msg.png });
+        break;
+      case 'audio':
+        emit({ event: 'audio', t: since(msg.at), levels: msg.levels });
+        break;
+      case 'stopped':
+        log('composite gone; monitoring stopped');
+        break;
+    }
+  };
+  await page.exposeFunction(REPORT_BINDING, onReport);
+
+  const pageUrl = `${opts.url.replace(/\/+$/, '')}/?room=${encodeURIComponent(opts.room)}`;
+  try {
+    await page.goto(pageUrl, { waitUntil: 'load', timeout: 15_000 });
+    await page.locator('#name').fill(opts.name);
+    const room = page.locator('#room');
+    if ((await room.inputValue()) !== opts.room) {
+      log('the room field was not filled from ?room=; typing it');
+      await room.fill(opts.room);
+    }
+    await page.locator('#original-sound').check();
+    await page.evaluate(pageMonitor, {
+      binding: REPORT_BINDING,
+      freqs,
+      statsMs: STATS_INTERVAL_MS,
+      frameMs: FRAME_INTERVAL_MS,
+      audioMs: AUDIO_INTERVAL_MS,
+    });
+    clickAt = Date.now();
+    joinTimer = setTimeout(async () => {
+      const status = await page.locator('[data-testid="status"]').textContent({ timeout: 1000 }).catch(() => null);
+      const alerts = await page.locator('[role="alert"]').allTextContents().catch(() => []);
+      const detail = [status !== null ? `status "${status}"` : 'no status line', ...alerts].join('; ');
+      fatal(`not connected within ${JOIN_TIMEOUT_MS / 1000} s (${detail})`);
+    }, JOIN_TIMEOUT_MS);
+    await page.getByTestId('join').click();
+  } catch (err) {
+    return fatal(`could not join through ${pageUrl}: ${err.message}`);
+  }
+
+  const leave = async () => {
+    leaving = true;
+    try {
+      await page.getByTestId('leave').click({ timeout: LEAVE_TIMEOUT_MS });
+      await page.getByTestId('join').waitFor({ state: 'visible', timeout: LEAVE_TIMEOUT_MS });
+      emit({ event: 'left' });
+    } catch (err) {
+      emit({ event: 'error', message: `leave failed: ${err.message}` });
+    }
+  };
+
+  const commands = readline.createInterface({ input: process.stdin });
+  commands.on('line', (line) => {
+    const cmd = line.trim();
+    if (cmd === 'leave') leave();
+    else if (cmd === 'quit') quit(0);
+    else if (cmd) log(`unknown command: ${cmd}`);
+  });
+  commands.on('close', () => quit(0));
+}
+
+main().catch((err) => {
+  emit({ event: 'error', message: `chromium_client: ${err.stack ?? err}` });
+  process.exit(1);
+});

@@ -1,0 +1,454 @@
+//! End to end: the real server, a Chromium participant and two GStreamer participants in one
+//! room, judged on what each of them actually receives (1280×720@30 composite, mix-minus audio).
+//!
+//! Run alone (`cargo test --test room_media -- --nocapture`): it is real time, and the machine
+//! has two cores.
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use connect_right::media::layout::{Rect, Size, grid};
+use support::analysis::{Frame, tile_report, wait_until_async};
+use support::chromium::ChromiumClient;
+use support::gst_peer::{GstPeer, VideoCodec};
+use support::media_files::FakeMedia;
+use support::server::{TestServer, fd_count, thread_count};
+
+const ROOM: &str = "mcu-e2e";
+const CANVAS: Size = Size {
+    width: 1280,
+    height: 720,
+};
+const RED: [u8; 3] = [255, 0, 0];
+const GREEN: [u8; 3] = [0, 255, 0];
+const BLUE: [u8; 3] = [0, 0, 255];
+const RED_HZ: u32 = 500;
+const GREEN_HZ: u32 = 700;
+const BLUE_HZ: u32 = 1100;
+const TONES: [u32; 3] = [RED_HZ, GREEN_HZ, BLUE_HZ];
+
+const PLAY_TIMEOUT: Duration = Duration::from_secs(30);
+const MEASURE_FOR: Duration = Duration::from_secs(8);
+const SAMPLE_EVERY: Duration = Duration::from_millis(250);
+const MIN_FPS: f64 = 20.0;
+const MIN_TILE_SHARE: f64 = 0.9;
+const MIN_OTHER_DBFS: f64 = -45.0;
+const MIN_OWN_MARGIN_DB: f64 = 20.0;
+const RELAYOUT_WITHIN: Duration = Duration::from_secs(2);
+const MAX_GAP: Duration = Duration::from_millis(300);
+const RELEASE_WITHIN: Duration = Duration::from_secs(10);
+
+#[test]
+fn three_participants_each_receive_the_grid_and_everyone_but_themselves_and_leaving_frees_the_server()
+ {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a tokio runtime");
+    let server = TestServer::start().expect("the server starts and answers /healthz");
+    let failures = runtime.block_on(scenario(&server)).unwrap_or_else(|e| {
+        panic!(
+            "the scenario could not run: {e:#}\nserver log:\n{}",
+            server.log_tail(60)
+        )
+    });
+    assert!(
+        failures.is_empty(),
+        "{} check(s) failed:\n  {}",
+        failures.len(),
+        failures.join("\n  ")
+    );
+}
+
+/// One participant as the checks see it: what it sent and what it received.
+enum Client {
+    Chrome(ChromiumClient),
+    Gst(GstPeer),
+}
+
+impl Client {
+    fn label(&self) -> &'static str {
+        match self {
+            Client::Chrome(_) => "red (Chromium)",
+            Client::Gst(p) if p.name() == "Green" => "green (GStreamer H.264)",
+            Client::Gst(_) => "blue (GStreamer VP8)",
+        }
+    }
+
+    fn is_playing(&self) -> bool {
+        match self {
+            Client::Chrome(c) => c.is_playing(),
+            Client::Gst(p) => p.is_playing(),
+        }
+    }
+
+    /// A frame not judged before, if there is one (Chromium reports one every 500 ms).
+    fn fresh_frame(&self, last_seq: &mut u64) -> Option<Result<Frame, String>> {
+        match self {
+            Client::Chrome(c) => {
+                let (seq, frame) = c.latest_frame()?;
+                if seq == *last_seq {
+                    return None;
+                }
+                *last_seq = seq;
+                Some(frame.map_err(|e| format!("undecodable PNG: {e:#}")))
+            }
+            Client::Gst(p) => {
+                let frames = p.stats().frames;
+                if frames == *last_seq {
+                    return None;
+                }
+                *last_seq = frames;
+                p.latest_frame().map(Ok)
+            }
+        }
+    }
+
+    fn levels(&self) -> Option<Vec<f64>> {
+        let freqs: Vec<f64> = TONES.iter().map(|&f| f as f64).collect();
+        match self {
+            Client::Chrome(c) => c.audio_levels(&TONES).map(|(_, l)| l),
+            Client::Gst(p) => p.audio_levels(&freqs),
+        }
+    }
+
+    fn diagnostics(&self) -> String {
+        match self {
+            Client::Chrome(c) => format!("errors {:?}\n{}", c.errors(), c.log_tail(30)),
+            Client::Gst(p) => format!(
+                "incoming {:?}, roster {:?}, errors {:?}",
+                p.incoming_streams(),
+                p.roster(),
+                p.errors()
+            ),
+        }
+    }
+}
+
+fn expected_tiles(colours: &[[u8; 3]]) -> Vec<(Rect, [u8; 3])> {
+    grid(colours.len(), CANVAS)
+        .into_iter()
+        .zip(colours.iter().copied())
+        .collect()
+}
+
+async fn wait_playing(client: &Client, started: Instant) -> anyhow::Result<Duration> {
+    if wait_until_async(PLAY_TIMEOUT, || client.is_playing()).await {
+        Ok(started.elapsed())
+    } else {
+        anyhow::bail!(
+            "{} did not play within {PLAY_TIMEOUT:?}: {}",
+            client.label(),
+            client.diagnostics()
+        )
+    }
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    if values.is_empty() {
+        return f64::NEG_INFINITY;
+    }
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+async fn scenario(server: &TestServer) -> anyhow::Result<Vec<String>> {
+    let mut failures = Vec::new();
+    let pid = server.pid();
+    println!(
+        "server {} (pid {pid}), data in {}",
+        server.url(),
+        server.data_dir().display()
+    );
+    let media = FakeMedia::generate(RED, RED_HZ)?;
+
+    // Let anything the server starts lazily after its first request settle first.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let threads_before = thread_count(pid)?;
+    let fds_before = fd_count(pid)?;
+    println!("before the first join: {threads_before} threads, {fds_before} fds");
+
+    // Join in a fixed order: tile index is join order.
+    let started = Instant::now();
+    let chrome = ChromiumClient::start(&server.url(), ROOM, "Red", &media, &TONES)?;
+    let chrome = Client::Chrome(chrome);
+    let red_play = wait_playing(&chrome, started).await;
+    let started = Instant::now();
+    let green = Client::Gst(
+        GstPeer::join(
+            &server.ws_url(),
+            ROOM,
+            "Green",
+            GREEN,
+            GREEN_HZ,
+            VideoCodec::H264,
+        )
+        .await?,
+    );
+    let green_play = wait_playing(&green, started).await;
+    let started = Instant::now();
+    let blue = Client::Gst(
+        GstPeer::join(
+            &server.ws_url(),
+            ROOM,
+            "Blue",
+            BLUE,
+            BLUE_HZ,
+            VideoCodec::Vp8,
+        )
+        .await?,
+    );
+    let blue_play = wait_playing(&blue, started).await;
+    if let Client::Chrome(c) = &chrome
+        && let (Some(j), Some(p)) = (c.joined_at(), c.playing_at())
+    {
+        println!("red: joined→playing {:?}", p.duration_since(j));
+    }
+    for (client, play) in [
+        (&chrome, &red_play),
+        (&green, &green_play),
+        (&blue, &blue_play),
+    ] {
+        match play {
+            Ok(d) => println!("{}: start→first frame {d:?}", client.label()),
+            Err(e) => println!("{e:#}"),
+        }
+    }
+    let (red_play, green_play, blue_play) = (red_play?, green_play?, blue_play?);
+    let _ = (red_play, green_play, blue_play);
+    let clients = [chrome, green, blue];
+
+    // The third join changes the layout; give every receiver a moment to show it.
+    let three = expected_tiles(&[RED, GREEN, BLUE]);
+    let settle = Instant::now();
+    let mut seqs = [0u64; 3];
+    let mut settled = [false; 3];
+    while settle.elapsed() < Duration::from_secs(10) && !settled.iter().all(|s| *s) {
+        for (i, client) in clients.iter().enumerate() {
+            if let Some(Ok(frame)) = client.fresh_frame(&mut seqs[i]) {
+                settled[i] |= tile_report(&frame, &three).is_ok();
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    println!(
+        "three tiles shown by all after {:?} (settled {settled:?})",
+        settle.elapsed()
+    );
+
+    // Measure.
+    let window = Instant::now();
+    let chrome_stats_start = match &clients[0] {
+        Client::Chrome(c) => c.latest_stats(),
+        Client::Gst(_) => None,
+    };
+    let mut judged = [0usize; 3];
+    let mut passed = [0usize; 3];
+    let mut first_problem: [Option<String>; 3] = Default::default();
+    let mut levels: [Vec<Vec<f64>>; 3] = Default::default();
+    let mut last_level_at = Instant::now();
+    while window.elapsed() < MEASURE_FOR {
+        for (i, client) in clients.iter().enumerate() {
+            if let Some(frame) = client.fresh_frame(&mut seqs[i]) {
+                judged[i] += 1;
+                match frame.and_then(|f| tile_report(&f, &three)) {
+                    Ok(()) => passed[i] += 1,
+                    Err(e) => {
+                        first_problem[i].get_or_insert(e);
+                    }
+                }
+            }
+        }
+        if last_level_at.elapsed() >= Duration::from_secs(1) {
+            last_level_at = Instant::now();
+            for (i, client) in clients.iter().enumerate() {
+                if let Some(l) = client.levels() {
+                    levels[i].push(l);
+                }
+            }
+        }
+        tokio::time::sleep(SAMPLE_EVERY).await;
+    }
+    let elapsed = window.elapsed().as_secs_f64();
+
+    let own_tone = [0usize, 1, 2];
+    for (i, client) in clients.iter().enumerate() {
+        let label = client.label();
+        let (fps, extra) = match client {
+            Client::Chrome(c) => {
+                let end = c.latest_stats();
+                match (&chrome_stats_start, &end) {
+                    (Some(a), Some(b)) if b.t > a.t => (
+                        (b.frames.saturating_sub(a.frames)) as f64 / ((b.t - a.t) / 1000.0),
+                        format!(
+                            "{}x{} (script fps {:.1}, maxGap {:.0} ms)",
+                            b.width, b.height, b.fps, b.max_gap_ms
+                        ),
+                    ),
+                    _ => (0.0, "no stats from the script".to_owned()),
+                }
+            }
+            Client::Gst(p) => {
+                let s = p.stats();
+                (
+                    p.frames_since(window) as f64 / elapsed,
+                    format!(
+                        "{}x{}, max gap {:?}",
+                        s.width,
+                        s.height,
+                        p.max_gap_since(window)
+                    ),
+                )
+            }
+        };
+        let share = if judged[i] == 0 {
+            0.0
+        } else {
+            passed[i] as f64 / judged[i] as f64
+        };
+        let tone_levels: Vec<f64> = (0..3)
+            .map(|t| median(levels[i].iter().map(|l| l[t]).collect()))
+            .collect();
+        println!(
+            "{label}: {fps:.1} fps, {extra}; tiles right in {}/{} frames ({:.0}%); \
+             levels 500 Hz {:.1} dBFS, 700 Hz {:.1} dBFS, 1100 Hz {:.1} dBFS",
+            passed[i],
+            judged[i],
+            share * 100.0,
+            tone_levels[0],
+            tone_levels[1],
+            tone_levels[2]
+        );
+        if let Some(p) = &first_problem[i] {
+            println!("  {label}: first wrong frame: {p}");
+        }
+        if fps < MIN_FPS {
+            failures.push(format!("{label}: composite at {fps:.1} fps (< {MIN_FPS})"));
+        }
+        if judged[i] == 0 || share < MIN_TILE_SHARE {
+            failures.push(format!(
+                "{label}: three tiles right in {}/{} frames; first problem: {}",
+                passed[i],
+                judged[i],
+                first_problem[i].as_deref().unwrap_or("no frames")
+            ));
+        }
+        let own = tone_levels[own_tone[i]];
+        let others: Vec<f64> = (0..3)
+            .filter(|t| *t != own_tone[i])
+            .map(|t| tone_levels[t])
+            .collect();
+        let weaker = others.iter().copied().fold(f64::INFINITY, f64::min);
+        if weaker < MIN_OTHER_DBFS {
+            failures.push(format!(
+                "{label}: hears the others at {others:?} dBFS (want ≥ {MIN_OTHER_DBFS})"
+            ));
+        }
+        if own > weaker - MIN_OWN_MARGIN_DB {
+            failures.push(format!(
+                "{label}: hears itself at {own:.1} dBFS, only {:.1} dB under the others (want ≥ {MIN_OWN_MARGIN_DB})",
+                weaker - own
+            ));
+        }
+    }
+
+    // Blue leaves: the others get two tiles side by side quickly and without a stall.
+    let [chrome, green, mut blue] = clients;
+    let two = expected_tiles(&[RED, GREEN]);
+    let leave_at = Instant::now();
+    if let Client::Gst(b) = &mut blue {
+        b.leave().await?;
+    }
+    let mut relayout: [Option<Duration>; 2] = [None, None];
+    let mut seqs2 = [seqs[0], seqs[1]];
+    let mut last_problem: [Option<String>; 2] = [None, None];
+    let observe_until = leave_at + RELAYOUT_WITHIN + Duration::from_secs(1);
+    while Instant::now() < observe_until {
+        for (i, client) in [&chrome, &green].into_iter().enumerate() {
+            if relayout[i].is_some() {
+                continue;
+            }
+            if let Some(frame) = client.fresh_frame(&mut seqs2[i]) {
+                match frame.and_then(|f| tile_report(&f, &two)) {
+                    Ok(()) => relayout[i] = Some(leave_at.elapsed()),
+                    Err(e) => last_problem[i] = Some(e),
+                }
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    for (i, client) in [&chrome, &green].into_iter().enumerate() {
+        let label = client.label();
+        let gap = match client {
+            Client::Chrome(c) => c
+                .stats_since(leave_at + Duration::from_millis(200))
+                .iter()
+                .map(|s| s.max_gap_ms)
+                .fold(None, |m: Option<f64>, g| Some(m.map_or(g, |m| m.max(g))))
+                .map(|ms| Duration::from_secs_f64(ms / 1000.0)),
+            Client::Gst(p) => Some(p.max_gap_since(leave_at)),
+        };
+        println!(
+            "{label}: after blue left, two tiles after {:?}, largest video gap {gap:?}",
+            relayout[i]
+        );
+        match relayout[i] {
+            Some(d) if d <= RELAYOUT_WITHIN => {}
+            other => failures.push(format!(
+                "{label}: two tiles not shown within {RELAYOUT_WITHIN:?} of the leave ({other:?}); last problem: {}",
+                last_problem[i].as_deref().unwrap_or("no new frame")
+            )),
+        }
+        match gap {
+            Some(g) if g <= MAX_GAP => {}
+            other => failures.push(format!(
+                "{label}: video gap {other:?} around the leave (want ≤ {MAX_GAP:?})"
+            )),
+        }
+    }
+
+    // Everyone leaves: the server gives back every thread and descriptor the room took.
+    let (threads_in_room, fds_in_room) = (thread_count(pid)?, fd_count(pid)?);
+    let (mut chrome, mut green) = (chrome, green);
+    if let Client::Chrome(c) = &chrome {
+        c.leave()?;
+    }
+    if let Client::Gst(g) = &mut green {
+        g.leave().await?;
+    }
+    if let Client::Chrome(c) = &mut chrome {
+        wait_until_async(Duration::from_secs(3), || c.has_left()).await;
+        if let Err(e) = c.quit() {
+            println!("{e:#}");
+        }
+    }
+    let released_from = Instant::now();
+    let released = wait_until_async(RELEASE_WITHIN, || {
+        matches!((thread_count(pid), fd_count(pid)), (Ok(t), Ok(f)) if t <= threads_before && f <= fds_before)
+    })
+    .await;
+    let (threads_after, fds_after) = (thread_count(pid)?, fd_count(pid)?);
+    println!(
+        "threads {threads_before} before, {threads_in_room} with two in the room, {threads_after} after; \
+         fds {fds_before} / {fds_in_room} / {fds_after}; back to baseline: {released} after {:?}",
+        released_from.elapsed()
+    );
+    if !released {
+        failures.push(format!(
+            "server kept resources: threads {threads_after} (before {threads_before}), fds {fds_after} (before {fds_before})"
+        ));
+    }
+
+    if !failures.is_empty() {
+        for client in [&chrome, &green, &blue] {
+            println!("{}: {}", client.label(), client.diagnostics());
+        }
+        println!(
+            "server log (warnings and errors):\n{}",
+            server.log_grep(&["error", "warn", "panic"], 40)
+        );
+    }
+    Ok(failures)
+}

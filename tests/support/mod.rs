@@ -1,0 +1,9 @@
+//! Shared helpers for the end-to-end tests: the real server, real WebRTC clients and analysis.
+#![allow(dead_code)]
+
+pub mod analysis;
+pub mod chromium;
+pub mod gst_peer;
+pub mod media_files;
+pub mod server;
+pub mod signalling;

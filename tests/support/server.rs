@@ -1,0 +1,199 @@
+//! The real `connect-right` binary, started on a free loopback port with its own data folder.
+
+use std::fs::File;
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+
+const START_TIMEOUT: Duration = Duration::from_secs(60);
+const STOP_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// A running server; it is stopped (SIGTERM, then SIGKILL) when dropped.
+pub struct TestServer {
+    child: Child,
+    addr: SocketAddr,
+    log_path: PathBuf,
+    // Held for its Drop: the recordings folder and database live here.
+    dir: tempfile::TempDir,
+}
+
+impl TestServer {
+    /// Starts `connect-right serve` and waits until `GET /healthz` answers 200.
+    pub fn start() -> Result<Self> {
+        let dir = tempfile::tempdir().context("creating the server's temporary folder")?;
+        let recordings = dir.path().join("recordings");
+        std::fs::create_dir_all(&recordings)?;
+        let addr = free_loopback_addr()?;
+        let log_path = dir.path().join("server.log");
+        let log = File::create(&log_path)?;
+        let log_err = log.try_clone()?;
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_connect-right"));
+        cmd.arg("serve")
+            .arg("--bind")
+            .arg(addr.to_string())
+            .env("CONNECT_RIGHT_RECORDINGS_DIR", &recordings)
+            .env(
+                "DATABASE_URL",
+                format!("sqlite://{}/db.sqlite", dir.path().display()),
+            )
+            .stdin(Stdio::null())
+            .stdout(log)
+            .stderr(log_err);
+        if std::env::var_os("RUST_LOG").is_none() {
+            cmd.env("RUST_LOG", "info");
+        }
+        let child = cmd.spawn().context("spawning connect-right serve")?;
+        let mut server = TestServer {
+            child,
+            addr,
+            log_path,
+            dir,
+        };
+        server.wait_healthy()?;
+        Ok(server)
+    }
+
+    fn wait_healthy(&mut self) -> Result<()> {
+        let deadline = Instant::now() + START_TIMEOUT;
+        loop {
+            if let Some(status) = self.child.try_wait()? {
+                bail!(
+                    "server exited with {status} before it was healthy:\n{}",
+                    self.log_tail(40)
+                );
+            }
+            if matches!(http_status(self.addr, "/healthz"), Ok(200)) {
+                return Ok(());
+            }
+            if Instant::now() >= deadline {
+                bail!(
+                    "server not healthy after {START_TIMEOUT:?}:\n{}",
+                    self.log_tail(40)
+                );
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// `http://127.0.0.1:PORT`
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// `ws://127.0.0.1:PORT/ws`
+    pub fn ws_url(&self) -> String {
+        format!("ws://{}/ws", self.addr)
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// The folder holding the database and `recordings/`.
+    pub fn data_dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// True while the process has not exited.
+    pub fn is_running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
+    /// The last `lines` lines of the server's stdout and stderr.
+    pub fn log_tail(&self, lines: usize) -> String {
+        let text = std::fs::read_to_string(&self.log_path).unwrap_or_default();
+        let all: Vec<&str> = text.lines().collect();
+        all[all.len().saturating_sub(lines)..].join("\n")
+    }
+
+    /// Log lines that contain any of the given words (case-insensitive), at most `max`.
+    pub fn log_grep(&self, words: &[&str], max: usize) -> String {
+        let text = std::fs::read_to_string(&self.log_path).unwrap_or_default();
+        let words: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
+        let hits: Vec<&str> = text
+            .lines()
+            .filter(|l| {
+                let l = l.to_lowercase();
+                words.iter().any(|w| l.contains(w))
+            })
+            .collect();
+        hits[hits.len().saturating_sub(max)..].join("\n")
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let _ = Command::new("kill")
+                .arg("-TERM")
+                .arg(self.child.id().to_string())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status();
+            let deadline = Instant::now() + STOP_TIMEOUT;
+            while Instant::now() < deadline {
+                if !matches!(self.child.try_wait(), Ok(None)) {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            let _ = self.child.kill();
+        }
+        let _ = self.child.wait();
+    }
+}
+
+/// A loopback address with a port that was free a moment ago.
+fn free_loopback_addr() -> Result<SocketAddr> {
+    let listener = TcpListener::bind("127.0.0.1:0").context("binding a probe socket")?;
+    Ok(listener.local_addr()?)
+}
+
+/// Status code of a plain HTTP/1.0 GET.
+pub fn http_status(addr: SocketAddr, path: &str) -> Result<u16> {
+    let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(1))?;
+    stream.set_read_timeout(Some(Duration::from_secs(2)))?;
+    stream.set_write_timeout(Some(Duration::from_secs(2)))?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.0\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )?;
+    let mut head = [0u8; 64];
+    let mut n = 0;
+    while n < 12 {
+        let read = stream.read(&mut head[n..])?;
+        if read == 0 {
+            break;
+        }
+        n += read;
+    }
+    let text = std::str::from_utf8(&head[..n]).context("status line is not UTF-8")?;
+    let code = text
+        .strip_prefix("HTTP/1.")
+        .and_then(|rest| rest.get(2..5))
+        .context("no HTTP status line")?;
+    Ok(code.parse()?)
+}
+
+/// Number of threads of a process (`Threads:` in /proc/PID/status).
+pub fn thread_count(pid: u32) -> Result<usize> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
+    let line = status
+        .lines()
+        .find_map(|l| l.strip_prefix("Threads:"))
+        .context("no Threads line in /proc status")?;
+    Ok(line.trim().parse()?)
+}
+
+/// Number of open file descriptors of a process (entries of /proc/PID/fd).
+pub fn fd_count(pid: u32) -> Result<usize> {
+    Ok(std::fs::read_dir(format!("/proc/{pid}/fd"))?.count())
+}
