@@ -164,6 +164,11 @@ impl ParticipantMedia {
 
         let bad = sdp::non_sending_m_lines(answer.sdp());
         if !bad.is_empty() {
+            tracing::warn!(
+                offer = %offer.sdp().as_text().unwrap_or_default(),
+                answer = %answer.sdp().as_text().unwrap_or_default(),
+                "answer does not send on every m-line"
+            );
             bail!("the answer would not send on m-line(s) {bad:?}");
         }
         let text = answer

@@ -43,11 +43,38 @@ pub fn parse(text: &str) -> Result<SDPMessage, OfferError> {
     if !text.trim_start().starts_with("v=") {
         return Err(OfferError::Malformed);
     }
+    let text = drop_sender_properties(text);
     let msg = SDPMessage::parse_buffer(text.as_bytes()).map_err(|_| OfferError::Malformed)?;
     if msg.medias_len() == 0 {
         return Err(OfferError::Empty);
     }
     Ok(msg)
+}
+
+/// Removes `sprop-*` format parameters: they describe what the *offerer* sends (e.g. an
+/// Opus `sprop-stereo=0` from a mono sender) and say nothing about what it can receive, but
+/// webrtcbin 1.22 intersects them with our sender's caps and answers `recvonly` on a mismatch.
+fn drop_sender_properties(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let Some(rest) = line.strip_prefix("a=fmtp:") else {
+            out.push_str(line);
+            continue;
+        };
+        let body = rest.trim_end_matches(['\r', '\n']);
+        let ending = &rest[body.len()..];
+        let (pt, params) = body.split_once(' ').unwrap_or((body, ""));
+        let kept: Vec<&str> = params
+            .split(';')
+            .map(str::trim)
+            .filter(|p| !p.is_empty() && !p.starts_with("sprop-"))
+            .collect();
+        if kept.is_empty() {
+            continue;
+        }
+        out.push_str(&format!("a=fmtp:{pt} {}{ending}", kept.join(";")));
+    }
+    out
 }
 
 /// The codec to send on each m-line of `offer`, in m-line order.
@@ -173,6 +200,15 @@ mod tests {
             plan(&offer),
             Err(OfferError::NoUsableCodec { index: 0, .. })
         ));
+    }
+
+    #[test]
+    fn sender_properties_are_dropped_and_the_rest_kept() {
+        let text = "a=fmtp:111 minptime=10;sprop-stereo=0;useinbandfec=1\r\na=fmtp:96 sprop-maxcapturerate=48000\r\nm=x\r\n";
+        assert_eq!(
+            drop_sender_properties(text),
+            "a=fmtp:111 minptime=10;useinbandfec=1\r\nm=x\r\n"
+        );
     }
 
     #[test]

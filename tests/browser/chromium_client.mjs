@@ -18,6 +18,9 @@
 // stdin commands, one per line: `leave` (click Leave, keep running), `quit`.
 // End of stdin, SIGINT and SIGTERM also quit. Exit status 1 if the join does
 // not reach "connected" within 20 s or the browser dies.
+// Every 5 s stderr gets the peer connection's receive statistics (packets,
+// frames decoded, SSRCs), which tell "nothing arrives" from "arrives but is
+// not shown" when `stats` reports no frames.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -32,6 +35,8 @@ const STATS_INTERVAL_MS = 1000;
 const FRAME_INTERVAL_MS = 500;
 const AUDIO_INTERVAL_MS = 1000;
 const REPORT_BINDING = '__chromiumClientReport';
+const PC_LIST = '__chromiumClientPeerConnections';
+const DIAGNOSTICS_INTERVAL_MS = 5000;
 
 const { values: opts } = parseArgs({
   options: {
@@ -236,7 +241,45 @@ function pageMonitor({ binding, freqs, statsMs, frameMs, audioMs }) {
   }, 50);
 }
 
+/**
+ * Runs in the page before the app: remembers the peer connections the app
+ * creates so that their receive statistics can be logged to stderr. The app
+ * itself is not changed and exposes nothing.
+ */
+function trackPeerConnections(listName) {
+  const Native = window.RTCPeerConnection;
+  const list = [];
+  Object.defineProperty(window, listName, { value: list });
+  window.RTCPeerConnection = class extends Native {
+    constructor(...args) {
+      super(...args);
+      list.push(this);
+    }
+  };
+}
+
+/** One line summarising what the newest peer connection has received. */
+async function receiveSummary(listName) {
+  const pc = window[listName].at(-1);
+  if (!pc) return 'no peer connection yet';
+  const parts = [`pc=${pc.connectionState}`];
+  const stats = await pc.getStats();
+  stats.forEach((r) => {
+    if (r.type !== 'inbound-rtp') return;
+    if (r.kind === 'video') {
+      parts.push(
+        `video ssrc=${r.ssrc} packets=${r.packetsReceived} lost=${r.packetsLost} decoded=${r.framesDecoded} keyframes=${r.keyFramesDecoded}` +
+          ` size=${r.frameWidth ?? 0}x${r.frameHeight ?? 0} codec=${stats.get(r.codecId)?.mimeType ?? '?'} pli=${r.pliCount} nack=${r.nackCount}`,
+      );
+    } else {
+      parts.push(`audio ssrc=${r.ssrc} packets=${r.packetsReceived} lost=${r.packetsLost}`);
+    }
+  });
+  return parts.join(' ');
+}
+
 async function main() {
+  const startedAt = Date.now();
   const userDataDir = await mkdtemp(path.join(tmpdir(), 'cr-chromium-'));
   let context = null;
   let clickAt = null;
@@ -334,6 +377,14 @@ async function main() {
     }
   };
   await page.exposeFunction(REPORT_BINDING, onReport);
+  await page.addInitScript(trackPeerConnections, PC_LIST);
+  const diagnostics = setInterval(() => {
+    page.evaluate(receiveSummary, PC_LIST).then(
+      (line) => log(`receive stats: ${line}`),
+      () => {},
+    );
+  }, DIAGNOSTICS_INTERVAL_MS);
+  diagnostics.unref();
 
   const pageUrl = `${opts.url.replace(/\/+$/, '')}/?room=${encodeURIComponent(opts.room)}`;
   try {
@@ -353,6 +404,7 @@ async function main() {
       audioMs: AUDIO_INTERVAL_MS,
     });
     clickAt = Date.now();
+    log(`clicking Join ${clickAt - startedAt} ms after start`);
     joinTimer = setTimeout(async () => {
       const status = await page.locator('[data-testid="status"]').textContent({ timeout: 1000 }).catch(() => null);
       const alerts = await page.locator('[role="alert"]').allTextContents().catch(() => []);

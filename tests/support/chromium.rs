@@ -328,6 +328,7 @@ fn handle_line(state: &Mutex<ChromeState>, line: &str) {
 
 /// Decodes a PNG to tightly packed RGB with GStreamer's `pngdec`.
 pub fn decode_png(png: &[u8]) -> Result<Frame> {
+    gst::init()?;
     let pipeline = gst::parse::launch(
         "appsrc name=src caps=image/png ! pngdec ! videoconvert ! video/x-raw,format=RGB ! \
          appsink name=sink sync=false",
@@ -353,4 +354,82 @@ pub fn decode_png(png: &[u8]) -> Result<Frame> {
     })();
     let _ = pipeline.set_state(gst::State::Null);
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A PNG made by GStreamer's encoder, in the given raw format (browsers write RGBA).
+    fn png_of(format: &str, argb: u32) -> Vec<u8> {
+        gst::init().expect("GStreamer initialises");
+        let pipeline = gst::parse::launch(&format!(
+            "videotestsrc num-buffers=1 pattern=solid-color foreground-color={argb} ! \
+             video/x-raw,width=64,height=36 ! videoconvert ! video/x-raw,format={format} ! \
+             pngenc ! appsink name=sink sync=false"
+        ))
+        .expect("the encoding pipeline parses")
+        .downcast::<gst::Pipeline>()
+        .expect("a pipeline");
+        let sink = pipeline
+            .by_name("sink")
+            .and_then(|e| e.downcast::<gst_app::AppSink>().ok())
+            .expect("an appsink");
+        pipeline.set_state(gst::State::Playing).expect("playing");
+        let sample = sink.pull_sample().expect("one PNG");
+        let png = sample
+            .buffer()
+            .expect("a buffer")
+            .map_readable()
+            .expect("readable")
+            .to_vec();
+        let _ = pipeline.set_state(gst::State::Null);
+        png
+    }
+
+    #[test]
+    fn png_frames_decode_to_rgb_whatever_their_pixel_format() {
+        for format in ["RGB", "RGBA"] {
+            let frame = decode_png(&png_of(format, 0xff20_c040)).expect("decodes");
+            assert_eq!((frame.width, frame.height), (64, 36), "{format}");
+            assert!(frame.is_consistent());
+            assert_eq!(frame.pixel(10, 10), Some([0x20, 0xc0, 0x40]), "{format}");
+        }
+    }
+
+    #[test]
+    fn a_corrupt_png_is_an_error_not_a_hang() {
+        assert!(decode_png(b"\x89PNG\r\n\x1a\nnot really").is_err());
+    }
+
+    #[test]
+    fn script_lines_update_the_state() {
+        let state = Mutex::new(ChromeState::default());
+        handle_line(&state, r#"{"event":"joined","t":5}"#);
+        handle_line(
+            &state,
+            r#"{"event":"stats","t":1000,"frames":30,"fps":29.5,"maxGapMs":40,"width":1280,"height":720}"#,
+        );
+        handle_line(
+            &state,
+            r#"{"event":"audio","t":1000,"levels":{"500":-80.5,"700":-12.0}}"#,
+        );
+        handle_line(&state, r#"{"event":"frame","t":1000,"png":"aGVsbG8="}"#);
+        handle_line(&state, "not json at all");
+        let s = lock(&state);
+        assert!(s.joined_at.is_some() && s.playing_at.is_none());
+        assert_eq!(
+            s.stats.last().map(|x| (x.frames, x.width)),
+            Some((30, 1280))
+        );
+        assert_eq!(
+            s.levels.as_ref().and_then(|(_, l)| l.get("700").copied()),
+            Some(-12.0)
+        );
+        assert_eq!(
+            (s.frame_seq, s.latest_png.as_deref()),
+            (1, Some(&b"hello"[..]))
+        );
+        assert!(s.log.iter().any(|l| l.contains("not json")));
+    }
 }

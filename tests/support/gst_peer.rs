@@ -84,7 +84,7 @@ pub struct GstPeer {
     name: String,
     participant_id: String,
     joined_at: Instant,
-    pipeline: gst::Pipeline,
+    pipeline: PipelineGuard,
     shared: Arc<Mutex<Shared>>,
     notes: Arc<Mutex<Notes>>,
     out_tx: mpsc::UnboundedSender<Outgoing>,
@@ -94,7 +94,8 @@ pub struct GstPeer {
 }
 
 impl GstPeer {
-    /// Joins `room` as `name`, sending `rgb` video (640×360@30 in `codec`) and a `tone_hz` sine.
+    /// Joins `room` as `name`, sending `rgb` video (640×360@30 in `codec`) and a mono
+    /// `tone_hz` sine.
     ///
     /// Returns once the server's answer has been applied; media flows shortly after.
     pub async fn join(
@@ -104,6 +105,18 @@ impl GstPeer {
         rgb: [u8; 3],
         tone_hz: u32,
         codec: VideoCodec,
+    ) -> Result<GstPeer> {
+        Self::join_with(ws_url, room, name, rgb, tone_hz, PeerOptions::new(codec)).await
+    }
+
+    /// [`GstPeer::join`] with every option.
+    pub async fn join_with(
+        ws_url: &str,
+        room: &str,
+        name: &str,
+        rgb: [u8; 3],
+        tone_hz: u32,
+        options: PeerOptions,
     ) -> Result<GstPeer> {
         gst::init()?;
         let (ws, _) =
@@ -136,7 +149,7 @@ impl GstPeer {
             Control::Answer(_) => bail!("{name}: answer before joined"),
         };
 
-        let pipeline = build_pipeline(name, rgb, tone_hz, codec)?;
+        let pipeline = PipelineGuard(build_pipeline(name, rgb, tone_hz, options)?);
         let webrtc = pipeline
             .by_name("webrtc")
             .context("webrtcbin is in the description")?;
@@ -314,7 +327,7 @@ impl GstPeer {
         if let Some(task) = self.ws_task.take() {
             let _ = tokio::time::timeout(Duration::from_secs(3), task).await;
         }
-        let pipeline = self.pipeline.clone();
+        let pipeline = self.pipeline.0.clone();
         tokio::task::spawn_blocking(move || pipeline.set_state(gst::State::Null))
             .await
             .context("stopping the pipeline panicked")?
@@ -328,8 +341,41 @@ impl Drop for GstPeer {
         if let Some(task) = self.ws_task.take() {
             task.abort();
         }
-        let _ = self.pipeline.set_state(gst::State::Null);
-        if let Some(bus) = self.pipeline.bus() {
+    }
+}
+
+/// Options of [`GstPeer::join_with`].
+#[derive(Clone, Copy, Debug)]
+pub struct PeerOptions {
+    pub codec: VideoCodec,
+    /// Channels of the sent tone: 1 (the default) or 2.
+    pub audio_channels: u32,
+}
+
+impl PeerOptions {
+    pub fn new(codec: VideoCodec) -> Self {
+        PeerOptions {
+            codec,
+            audio_channels: 1,
+        }
+    }
+}
+
+/// Stops the pipeline when dropped, also when `join` fails half way.
+struct PipelineGuard(gst::Pipeline);
+
+impl std::ops::Deref for PipelineGuard {
+    type Target = gst::Pipeline;
+
+    fn deref(&self) -> &gst::Pipeline {
+        &self.0
+    }
+}
+
+impl Drop for PipelineGuard {
+    fn drop(&mut self) {
+        let _ = self.0.set_state(gst::State::Null);
+        if let Some(bus) = self.0.bus() {
             bus.unset_sync_handler();
         }
     }
@@ -339,19 +385,20 @@ fn build_pipeline(
     name: &str,
     rgb: [u8; 3],
     tone_hz: u32,
-    codec: VideoCodec,
+    options: PeerOptions,
 ) -> Result<gst::Pipeline> {
+    let channels = options.audio_channels;
     let argb = 0xff00_0000u32 | (rgb[0] as u32) << 16 | (rgb[1] as u32) << 8 | rgb[2] as u32;
     let description = format!(
         "webrtcbin name=webrtc bundle-policy=max-bundle \
          audiotestsrc is-live=true wave=sine freq={tone_hz} volume=0.3 ! \
-           audio/x-raw,rate=48000,channels=1 ! audioconvert ! audioresample ! queue ! \
+           audio/x-raw,rate=48000,channels={channels} ! audioconvert ! audioresample ! queue ! \
            opusenc ! rtpopuspay pt=111 ! \
            capsfilter caps=application/x-rtp,media=audio,encoding-name=OPUS,payload=111,clock-rate=48000 ! \
            webrtc.sink_0 \
          videotestsrc is-live=true pattern=solid-color foreground-color={argb} ! \
            video/x-raw,width=640,height=360,framerate=30/1 ! videoconvert ! queue ! {} ! webrtc.sink_1",
-        codec.encoder_chain()
+        options.codec.encoder_chain()
     );
     let pipeline = gst::parse::launch(&description)
         .with_context(|| format!("building {name}'s pipeline"))?

@@ -35,7 +35,12 @@ impl TestServer {
         cmd.arg("serve")
             .arg("--bind")
             .arg(addr.to_string())
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
             .env("CONNECT_RIGHT_RECORDINGS_DIR", &recordings)
+            .env(
+                "CONNECT_RIGHT_WEB_DIR",
+                concat!(env!("CARGO_MANIFEST_DIR"), "/web/dist"),
+            )
             .env(
                 "DATABASE_URL",
                 format!("sqlite://{}/db.sqlite", dir.path().display()),

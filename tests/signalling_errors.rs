@@ -1,0 +1,188 @@
+//! Bad input on the signalling socket: every case gets an `error` with the fitting code, the
+//! socket stays usable, and a participant already in the room keeps receiving its composite.
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use futures::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::Message;
+
+use support::gst_peer::{GstPeer, VideoCodec};
+use support::server::TestServer;
+
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+const CHROMIUM_OFFER: &str = include_str!("data/chromium-156-sendrecv-offer.sdp");
+const REPLY_TIMEOUT: Duration = Duration::from_secs(10);
+
+async fn connect(server: &TestServer) -> Socket {
+    let (ws, _) = tokio_tungstenite::connect_async(server.ws_url())
+        .await
+        .expect("the socket opens");
+    ws
+}
+
+/// The next JSON message of `type` (skipping others such as roster or ice).
+async fn next_of(ws: &mut Socket, kind: &str) -> Value {
+    let deadline = Instant::now() + REPLY_TIMEOUT;
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let frame = tokio::time::timeout(left, ws.next())
+            .await
+            .unwrap_or_else(|_| panic!("no '{kind}' message within {REPLY_TIMEOUT:?}"))
+            .expect("the socket stays open")
+            .expect("a readable frame");
+        if let Message::Text(text) = frame {
+            let value: Value = serde_json::from_str(&text).expect("the server sends JSON");
+            if value["type"] == kind {
+                return value;
+            }
+        }
+    }
+}
+
+async fn send_text(ws: &mut Socket, text: String) {
+    ws.send(Message::Text(text)).await.expect("sent");
+}
+
+/// Sends `text` and asserts the reply is an error with `code` and a readable message.
+async fn expect_error(ws: &mut Socket, text: String, code: &str) {
+    let shown: String = text.chars().take(60).collect();
+    send_text(ws, text).await;
+    let reply = next_of(ws, "error").await;
+    assert_eq!(reply["code"], code, "for {shown}: {reply}");
+    let message = reply["message"].as_str().unwrap_or("");
+    assert!(
+        message.len() > 5,
+        "a human-readable message for {shown}: {reply}"
+    );
+}
+
+async fn join(ws: &mut Socket, room: &str, name: &str) -> Value {
+    send_text(
+        ws,
+        json!({"type":"join","room":room,"name":name}).to_string(),
+    )
+    .await;
+    next_of(ws, "joined").await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_input_gets_clear_errors_and_the_room_carries_on() {
+    let server = TestServer::start().expect("server starts");
+    let room = "bad-input";
+
+    // A real participant whose composite must keep flowing through all of this.
+    let peer = match GstPeer::join(
+        &server.ws_url(),
+        room,
+        "Steady",
+        [0, 200, 0],
+        700,
+        VideoCodec::Vp8,
+    )
+    .await
+    {
+        Ok(p) => p,
+        Err(e) => panic!("the steady peer joins: {e:#}\n{}", server.log_tail(60)),
+    };
+    let playing =
+        support::analysis::wait_until_async(Duration::from_secs(15), || peer.is_playing()).await;
+    assert!(playing, "the steady peer receives the composite");
+
+    // Before joining.
+    let mut ws = connect(&server).await;
+    expect_error(&mut ws, "{not json".into(), "bad_request").await;
+    expect_error(&mut ws, r#"{"type":"teleport"}"#.into(), "bad_request").await;
+    expect_error(&mut ws, r#"{"no_type":1}"#.into(), "bad_request").await;
+    expect_error(
+        &mut ws,
+        r#"{"type":"offer","sdp":"v=0"}"#.into(),
+        "bad_request",
+    )
+    .await;
+    expect_error(
+        &mut ws,
+        r#"{"type":"ice","candidate":"","sdpMLineIndex":0}"#.into(),
+        "bad_request",
+    )
+    .await;
+    let big = json!({"type":"join","room":room,"name":"x".repeat(70 * 1024)}).to_string();
+    expect_error(&mut ws, big, "too_large").await;
+    ws.send(Message::Binary(vec![1, 2, 3])).await.expect("sent");
+    assert_eq!(next_of(&mut ws, "error").await["code"], "bad_request");
+    for bad_room in ["", "a/b", "x y", &"r".repeat(65)] {
+        expect_error(
+            &mut ws,
+            json!({"type":"join","room":bad_room,"name":"n"}).to_string(),
+            "bad_request",
+        )
+        .await;
+    }
+    for bad_name in [
+        "<b>bold</b>",
+        "<span foreground=\"red\">x</span>",
+        "",
+        &"n".repeat(33),
+    ] {
+        expect_error(
+            &mut ws,
+            json!({"type":"join","room":room,"name":bad_name}).to_string(),
+            "bad_request",
+        )
+        .await;
+    }
+
+    // After joining.
+    let joined = join(&mut ws, room, "Probe").await;
+    assert_eq!(joined["room"], room);
+    expect_error(
+        &mut ws,
+        json!({"type":"join","room":room,"name":"Again"}).to_string(),
+        "conflict",
+    )
+    .await;
+    expect_error(&mut ws, json!({"type":"ice","candidate":"candidate:1 1 UDP 1 127.0.0.1 9 typ host","sdpMLineIndex":0}).to_string(), "bad_request").await;
+    expect_error(
+        &mut ws,
+        json!({"type":"offer","sdp":"this is not sdp"}).to_string(),
+        "bad_request",
+    )
+    .await;
+    let vp9_only = "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\nm=video 9 UDP/TLS/RTP/SAVPF 98\r\na=rtpmap:98 VP9/90000\r\na=sendrecv\r\n";
+    expect_error(
+        &mut ws,
+        json!({"type":"offer","sdp":vp9_only}).to_string(),
+        "unsupported",
+    )
+    .await;
+
+    // A valid offer is still answered after all of that, and ICE for a missing m-line is refused.
+    send_text(
+        &mut ws,
+        json!({"type":"offer","sdp":CHROMIUM_OFFER}).to_string(),
+    )
+    .await;
+    let answer = next_of(&mut ws, "answer").await;
+    assert!(answer["sdp"].as_str().unwrap_or("").starts_with("v=0"));
+    expect_error(&mut ws, json!({"type":"ice","candidate":"candidate:1 1 UDP 1 127.0.0.1 9 typ host","sdpMLineIndex":7}).to_string(), "bad_request").await;
+
+    // The steady peer never stalled.
+    let since = Instant::now();
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let frames = peer.frames_since(since);
+    let gap = peer.max_gap_since(since);
+    assert!(frames >= 40, "steady peer got {frames} frames in 2 s");
+    assert!(
+        gap < Duration::from_millis(300),
+        "steady peer stalled for {gap:?}"
+    );
+    assert!(
+        peer.errors().is_empty(),
+        "steady peer saw errors: {:?}",
+        peer.errors()
+    );
+}
