@@ -45,7 +45,7 @@ async fn serve(settings: Settings, rooms: RoomManager) -> Result<()> {
             .app_data(rooms_data.clone())
             .configure(|cfg| crate::http::configure(cfg, &web_dir))
     })
-    .shutdown_timeout(10);
+    .shutdown_timeout(5);
     let bind = settings.http.bind;
     let server = match (&settings.http.tls_cert, &settings.http.tls_key) {
         (Some(cert), Some(key)) => server

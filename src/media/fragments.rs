@@ -101,7 +101,7 @@ mod tests {
     use super::*;
 
     /// Representative values for every placeholder any fragment uses.
-    const SAMPLE: [(&str, i64); 8] = [
+    const SAMPLE: [(&str, i64); 9] = [
         ("width", 640),
         ("height", 360),
         ("framerate", 30),
@@ -109,6 +109,7 @@ mod tests {
         ("bitrate_bps", 1_000_000),
         ("keyint", 120),
         ("pt", 102),
+        ("ssrc", 3_000_000_000),
         ("unused", 0),
     ];
 

@@ -198,13 +198,16 @@ impl ParticipantMedia {
             .webrtcbin
             .request_pad_simple(&format!("sink_{index}"))
             .ok_or_else(|| anyhow!("webrtcbin gave no sink_{index}"))?;
-        let pt = [("pt", codec.pt() as i64)];
+        // The SSRC is fixed up front and put in the caps, so that webrtcbin announces the real
+        // one in the answer; otherwise it announces SSRC 0 with an RTX group and Chromium
+        // decodes the stream but never shows it.
+        let params = [("pt", codec.pt() as i64), ("ssrc", random_ssrc() as i64)];
         let sender = match codec {
             SendCodec::H264 { .. } => Fragment::H264Sender,
             SendCodec::Vp8 { .. } => Fragment::Vp8Sender,
             SendCodec::Opus { .. } => Fragment::OpusSender,
         }
-        .build(&format!("{}-send{index}", self.prefix), &pt)?;
+        .build(&format!("{}-send{index}", self.prefix), &params)?;
         room.pipeline.add(&sender)?;
         let sender_src = sender
             .static_pad("src")
@@ -429,6 +432,12 @@ fn check_reply(
         },
         Ok(None) => Ok(()),
     }
+}
+
+/// A random non-zero SSRC.
+fn random_ssrc() -> u32 {
+    let bytes = *Uuid::new_v4().as_bytes();
+    u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]).max(1)
 }
 
 fn link_ghost(bin: &gst::Bin, pad: &str, to: &gst::Pad) -> Result<()> {

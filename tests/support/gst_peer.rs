@@ -176,8 +176,10 @@ impl GstPeer {
             .await
             .with_context(|| format!("{name}: creating the offer"))?;
         let offer_sdp = offer.sdp().as_text().context("offer as text")?;
-        webrtc.emit_by_name::<()>("set-local-description", &[&offer, &None::<gst::Promise>]);
+        // Queue the offer before setting it locally: the candidates that setting it gathers go
+        // through the same channel and must reach the server after the offer.
         send(&out_tx, json!({"type": "offer", "sdp": offer_sdp}))?;
+        webrtc.emit_by_name::<()>("set-local-description", &[&offer, &None::<gst::Promise>]);
 
         let answer_sdp = match next_control(&mut control_rx).await? {
             Control::Answer(sdp) => sdp,
@@ -455,7 +457,7 @@ fn on_incoming_stream(
         .to_uppercase();
     lock(shared).incoming.push(format!("{media}/{encoding}"));
     let chain = match (media.as_str(), encoding.as_str()) {
-        ("video", "VP8") => "rtpvp8depay request-keyframe=true wait-for-keyframe=true ! vp8dec",
+        ("video", "VP8") => "rtpvp8depay ! vp8dec",
         ("video", "H264") => {
             "rtph264depay request-keyframe=true wait-for-keyframe=true ! h264parse ! avdec_h264"
         }
