@@ -13,7 +13,7 @@ use support::analysis::{Frame, tile_report, wait_until_async};
 use support::chromium::ChromiumClient;
 use support::gst_peer::{GstPeer, VideoCodec};
 use support::media_files::FakeMedia;
-use support::server::{TestServer, fd_count, thread_count};
+use support::server::{TestServer, added_items, fd_count, fd_targets, thread_count, thread_names};
 
 const ROOM: &str = "mcu-e2e";
 const CANVAS: Size = Size {
@@ -168,6 +168,7 @@ async fn scenario(server: &TestServer) -> anyhow::Result<Vec<String>> {
     tokio::time::sleep(Duration::from_millis(500)).await;
     let threads_before = thread_count(pid)?;
     let fds_before = fd_count(pid)?;
+    let (names_before, targets_before) = (thread_names(pid)?, fd_targets(pid)?);
     println!("before the first join: {threads_before} threads, {fds_before} fds");
 
     // Join in a fixed order: tile index is join order.
@@ -201,10 +202,9 @@ async fn scenario(server: &TestServer) -> anyhow::Result<Vec<String>> {
         .await?,
     );
     let blue_play = wait_playing(&blue, started).await;
-    if let Client::Chrome(c) = &chrome
-        && let (Some(j), Some(p)) = (c.joined_at(), c.playing_at())
-    {
-        println!("red: joined→playing {:?}", p.duration_since(j));
+    if let Client::Chrome(c) = &chrome {
+        let (joined, playing) = c.click_to_joined_and_playing_ms();
+        println!("red (Chromium): Join click→connected {joined:?} ms, →first frame {playing:?} ms");
     }
     for (client, play) in [
         (&chrome, &red_play),
@@ -436,6 +436,11 @@ async fn scenario(server: &TestServer) -> anyhow::Result<Vec<String>> {
         released_from.elapsed()
     );
     if !released {
+        println!(
+            "  threads added since before the first join: {:?}\n  descriptors added: {:?}",
+            added_items(&names_before, &thread_names(pid)?),
+            added_items(&targets_before, &fd_targets(pid)?)
+        );
         failures.push(format!(
             "server kept resources: threads {threads_after} (before {threads_before}), fds {fds_after} (before {fds_before})"
         ));

@@ -186,3 +186,47 @@ async fn bad_input_gets_clear_errors_and_the_room_carries_on() {
         peer.errors()
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_join_with_the_same_token_replaces_the_first_connection() {
+    let server = TestServer::start().expect("server starts");
+    let join_msg = json!({"type":"join","room":"reconnect","name":"Ana","token":"tab-1234"}).to_string();
+
+    let mut first = connect(&server).await;
+    send_text(&mut first, join_msg.clone()).await;
+    let first_id = next_of(&mut first, "joined").await["participantId"].clone();
+
+    let mut other = connect(&server).await;
+    let other_joined = join(&mut other, "reconnect", "Ben").await;
+
+    let mut second = connect(&server).await;
+    send_text(&mut second, join_msg).await;
+    let second_id = next_of(&mut second, "joined").await["participantId"].clone();
+    assert_ne!(first_id, second_id);
+
+    // The old socket is told why, then closed.
+    let replaced = next_of(&mut first, "error").await;
+    assert_eq!(replaced["code"], "conflict");
+    let closed = tokio::time::timeout(REPLY_TIMEOUT, async {
+        while let Some(frame) = first.next().await {
+            if matches!(frame, Ok(Message::Close(_)) | Err(_)) {
+                return true;
+            }
+        }
+        true
+    })
+    .await;
+    assert_eq!(closed, Ok(true), "the replaced socket is closed");
+
+    // Everyone sees one Ana (the new one) and Ben.
+    let deadline = Instant::now() + REPLY_TIMEOUT;
+    loop {
+        let roster = next_of(&mut other, "roster").await;
+        let people = roster["participants"].as_array().cloned().unwrap_or_default();
+        let ids: Vec<&Value> = people.iter().map(|p| &p["id"]).collect();
+        if people.len() == 2 && ids.contains(&&second_id) && ids.contains(&&other_joined["participantId"]) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "roster never settled: {roster}");
+    }
+}

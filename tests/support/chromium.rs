@@ -42,6 +42,9 @@ pub struct ChromeStats {
 struct ChromeState {
     joined_at: Option<Instant>,
     playing_at: Option<Instant>,
+    /// `t` of the `joined` and `playing` lines: milliseconds since the Join click.
+    joined_t: Option<f64>,
+    playing_t: Option<f64>,
     stats: Vec<ChromeStats>,
     frame_seq: u64,
     latest_png: Option<Vec<u8>>,
@@ -144,6 +147,12 @@ impl ChromiumClient {
 
     pub fn playing_at(&self) -> Option<Instant> {
         lock(&self.state).playing_at
+    }
+
+    /// Milliseconds from the Join click to "connected" and to the first rendered frame.
+    pub fn click_to_joined_and_playing_ms(&self) -> (Option<f64>, Option<f64>) {
+        let s = lock(&self.state);
+        (s.joined_t, s.playing_t)
     }
 
     pub fn is_playing(&self) -> bool {
@@ -274,10 +283,14 @@ fn handle_line(state: &Mutex<ChromeState>, line: &str) {
     let event = value.get("event").and_then(Value::as_str).unwrap_or("");
     match event {
         "joined" => {
-            lock(state).joined_at.get_or_insert(now);
+            let mut s = lock(state);
+            s.joined_at.get_or_insert(now);
+            s.joined_t.get_or_insert(num("t"));
         }
         "playing" => {
-            lock(state).playing_at.get_or_insert(now);
+            let mut s = lock(state);
+            s.playing_at.get_or_insert(now);
+            s.playing_t.get_or_insert(num("t"));
         }
         "stats" => {
             let stats = ChromeStats {

@@ -457,7 +457,7 @@ fn on_incoming_stream(
         .to_uppercase();
     lock(shared).incoming.push(format!("{media}/{encoding}"));
     let chain = match (media.as_str(), encoding.as_str()) {
-        ("video", "VP8") => "rtpvp8depay ! vp8dec",
+        ("video", "VP8") => "rtpvp8depay request-keyframe=true wait-for-keyframe=true ! vp8dec",
         ("video", "H264") => {
             "rtph264depay request-keyframe=true wait-for-keyframe=true ! h264parse ! avdec_h264"
         }

@@ -202,3 +202,40 @@ pub fn thread_count(pid: u32) -> Result<usize> {
 pub fn fd_count(pid: u32) -> Result<usize> {
     Ok(std::fs::read_dir(format!("/proc/{pid}/fd"))?.count())
 }
+
+/// Names (`comm`) of a process's threads, sorted.
+pub fn thread_names(pid: u32) -> Result<Vec<String>> {
+    let mut names = Vec::new();
+    for task in std::fs::read_dir(format!("/proc/{pid}/task"))? {
+        let comm = std::fs::read_to_string(task?.path().join("comm")).unwrap_or_default();
+        names.push(comm.trim().to_owned());
+    }
+    names.sort();
+    Ok(names)
+}
+
+/// What each open descriptor of a process points at (`socket:[…]`, a path, `anon_inode:…`), sorted.
+pub fn fd_targets(pid: u32) -> Result<Vec<String>> {
+    let mut targets = Vec::new();
+    for fd in std::fs::read_dir(format!("/proc/{pid}/fd"))? {
+        let target = std::fs::read_link(fd?.path()).map(|p| p.display().to_string());
+        targets.push(target.unwrap_or_else(|_| "?".to_owned()));
+    }
+    targets.sort();
+    Ok(targets)
+}
+
+/// Items of `after` that are not matched one for one in `before` (a multiset difference).
+pub fn added_items(before: &[String], after: &[String]) -> Vec<String> {
+    let mut remaining = before.to_vec();
+    let mut added = Vec::new();
+    for item in after {
+        match remaining.iter().position(|b| b == item) {
+            Some(i) => {
+                remaining.swap_remove(i);
+            }
+            None => added.push(item.clone()),
+        }
+    }
+    added
+}
