@@ -295,10 +295,11 @@ async fn scenario(server: &TestServer) -> anyhow::Result<Vec<String>> {
                 (
                     p.frames_since(window) as f64 / elapsed,
                     format!(
-                        "{}x{}, max gap {:?}",
+                        "{}x{}, max gap {:?}, {:.1} frames/s arriving over RTP",
                         s.width,
                         s.height,
-                        p.max_gap_since(window)
+                        p.max_gap_since(window),
+                        p.rtp_frames_since(window) as f64 / elapsed
                     ),
                 )
             }

@@ -190,7 +190,8 @@ async fn bad_input_gets_clear_errors_and_the_room_carries_on() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_second_join_with_the_same_token_replaces_the_first_connection() {
     let server = TestServer::start().expect("server starts");
-    let join_msg = json!({"type":"join","room":"reconnect","name":"Ana","token":"tab-1234"}).to_string();
+    let join_msg =
+        json!({"type":"join","room":"reconnect","name":"Ana","token":"tab-1234"}).to_string();
 
     let mut first = connect(&server).await;
     send_text(&mut first, join_msg.clone()).await;
@@ -222,9 +223,15 @@ async fn a_second_join_with_the_same_token_replaces_the_first_connection() {
     let deadline = Instant::now() + REPLY_TIMEOUT;
     loop {
         let roster = next_of(&mut other, "roster").await;
-        let people = roster["participants"].as_array().cloned().unwrap_or_default();
+        let people = roster["participants"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
         let ids: Vec<&Value> = people.iter().map(|p| &p["id"]).collect();
-        if people.len() == 2 && ids.contains(&&second_id) && ids.contains(&&other_joined["participantId"]) {
+        if people.len() == 2
+            && ids.contains(&&second_id)
+            && ids.contains(&&other_joined["participantId"])
+        {
             break;
         }
         assert!(Instant::now() < deadline, "roster never settled: {roster}");

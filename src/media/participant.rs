@@ -301,12 +301,22 @@ impl ParticipantMedia {
                 } else {
                     Fragment::Vp8Decoder
                 };
+                // Every camera is scaled (letterboxed) to half the canvas, the tile size of the
+                // common 2×2 grid; the compositor scales that to the actual tile.
                 let bin = fragment.build(
                     &name("video-in"),
-                    &[("width", tile.width as i64), ("height", tile.height as i64)],
+                    &[
+                        ("width", (room.canvas.width / 2) as i64 & !1),
+                        ("height", (room.canvas.height / 2) as i64 & !1),
+                    ],
                 )?;
                 if let Some(label) = bin.by_name("label") {
+                    // textoverlay reads Pango markup: escape, so a name always shows as typed.
                     label.set_property("text", gst::glib::markup_escape_text(&self.name).as_str());
+                    // Pango draws about 2.5 px per point: h/30 points is a strip of roughly 8 %
+                    // of the tile's height.
+                    let points = (room.canvas.height / 2 / 30).clamp(6, 28);
+                    label.set_property("font-desc", format!("Sans Bold {points}"));
                 }
                 room.pipeline.add(&bin)?;
                 let compositor_pad = room
@@ -356,7 +366,8 @@ impl ParticipantMedia {
         self.video_in.is_some()
     }
 
-    /// Moves and resizes the participant's tile; the label scales with it.
+    /// Moves and resizes the participant's tile. Only the compositor pad changes: the decode
+    /// chain keeps its size, so a re-layout never renegotiates caps mid-stream.
     pub fn set_tile(&self, rect: Rect) {
         let Some(input) = &self.video_in else { return };
         let pad = &input.compositor_pad;
@@ -365,22 +376,6 @@ impl ParticipantMedia {
         pad.set_property("width", rect.width);
         pad.set_property("height", rect.height);
         pad.set_property("zorder", 1u32);
-        if let Some(size) = input.bin.by_name("size") {
-            size.set_property(
-                "caps",
-                gst::Caps::builder("video/x-raw")
-                    .field("width", rect.width)
-                    .field("height", rect.height)
-                    .field("pixel-aspect-ratio", gst::Fraction::new(1, 1))
-                    .build(),
-            );
-        }
-        if let Some(label) = input.bin.by_name("label") {
-            // Pango renders about 2.5 px per point here: h/45 points is a strip of roughly
-            // 6 % of the tile's height.
-            let points = (rect.height / 45).clamp(6, 28);
-            label.set_property("font-desc", format!("Sans Bold {points}"));
-        }
     }
 
     /// Removes every element, pad and branch of this participant from the room. The other

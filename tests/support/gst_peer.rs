@@ -57,6 +57,10 @@ struct Shared {
     audio_samples_total: u64,
     first_audio: Option<Instant>,
     incoming: Vec<String>,
+    /// Video RTP packets, and RTP timestamps seen (one per frame the server sent).
+    rtp_packets: u64,
+    rtp_frames: VecDeque<Instant>,
+    last_rtp_timestamp: Option<u32>,
     errors: Vec<String>,
 }
 
@@ -273,6 +277,20 @@ impl GstPeer {
             .count()
     }
 
+    /// Video frames that arrived over RTP at or after `since` (distinct RTP timestamps).
+    pub fn rtp_frames_since(&self, since: Instant) -> usize {
+        lock(&self.shared)
+            .rtp_frames
+            .iter()
+            .filter(|t| **t >= since)
+            .count()
+    }
+
+    /// Video RTP packets received so far.
+    pub fn rtp_packets(&self) -> u64 {
+        lock(&self.shared).rtp_packets
+    }
+
     /// The longest time without a decoded frame between `since` and now.
     pub fn max_gap_since(&self, since: Instant) -> Duration {
         let s = lock(&self.shared);
@@ -475,6 +493,9 @@ fn on_incoming_stream(
         ),
         _ => format!("queue ! {chain}"),
     };
+    if media == "video" {
+        count_rtp_frames(pad, shared);
+    }
     let bin = gst::parse::bin_from_description(&description, true)?;
     if let Some(sink) = bin.by_name("sink") {
         let sink = sink
@@ -493,6 +514,32 @@ fn on_incoming_stream(
         .context("decode bin has no sink pad")?;
     pad.link(&sink_pad)?;
     Ok(())
+}
+
+/// Counts video frames as they arrive over RTP, before depayloading and decoding: this tells
+/// frames the server never sent from frames this peer failed to decode.
+fn count_rtp_frames(pad: &gst::Pad, shared: &Arc<Mutex<Shared>>) {
+    let shared = shared.clone();
+    pad.add_probe(gst::PadProbeType::BUFFER, move |_, info| {
+        let Some(buffer) = info.buffer() else {
+            return gst::PadProbeReturn::Ok;
+        };
+        let mut header = [0u8; 8];
+        if buffer.copy_to_slice(0, &mut header).is_err() {
+            return gst::PadProbeReturn::Ok;
+        }
+        let timestamp = u32::from_be_bytes([header[4], header[5], header[6], header[7]]);
+        let mut s = lock(&shared);
+        s.rtp_packets += 1;
+        if s.last_rtp_timestamp != Some(timestamp) {
+            s.last_rtp_timestamp = Some(timestamp);
+            s.rtp_frames.push_back(Instant::now());
+            while s.rtp_frames.len() > ARRIVALS_KEEP {
+                s.rtp_frames.pop_front();
+            }
+        }
+        gst::PadProbeReturn::Ok
+    });
 }
 
 fn install_sink_callbacks(sink: &gst_app::AppSink, video: bool, shared: &Arc<Mutex<Shared>>) {
