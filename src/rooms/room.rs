@@ -239,10 +239,8 @@ impl Room {
                     return Err((ErrorCode::Unsupported, err.to_string()));
                 }
                 // A first negotiation that failed leaves nothing behind, so a retry starts clean.
-                if fresh {
-                    if let Some(media) = member.media.take() {
-                        media.teardown(pipeline).await;
-                    }
+                if fresh && let Some(media) = member.media.take() {
+                    media.teardown(pipeline).await;
                 }
                 Err((
                     ErrorCode::BadRequest,
