@@ -32,7 +32,9 @@ pub fn run(settings: Settings) -> Result<()> {
             settings.recordings_dir.display()
         )
     })?;
-    let result = actix_web::rt::System::new().block_on(serve(settings, rooms));
+    let result = actix_web::rt::System::new().block_on(serve(settings, rooms.clone()));
+    tracing::info!("closing rooms");
+    runtime.block_on(rooms.close_all());
     runtime.shutdown_timeout(Duration::from_secs(5));
     result
 }

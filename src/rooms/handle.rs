@@ -45,6 +45,10 @@ pub enum RoomCommand {
     Leave {
         participant: Uuid,
     },
+    /// The server is stopping: remove everyone, stop the pipeline, then reply.
+    Shutdown {
+        done: oneshot::Sender<()>,
+    },
 }
 
 /// A cheap, cloneable address of a live room.

@@ -12,6 +12,8 @@ use crate::config::MediaSettings;
 
 /// Commands queued per room before senders wait; generous, as they are small.
 const ROOM_COMMAND_QUEUE: usize = 256;
+/// How long a room gets to close at shutdown.
+const SHUTDOWN_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// The registry of live rooms.
 #[derive(Clone)]
@@ -64,6 +66,25 @@ impl RoomManager {
         let mut rooms = self.lock();
         if rooms.get(id).is_some_and(|h| h.generation == generation) {
             rooms.remove(id);
+        }
+    }
+
+    /// Closes every live room (members removed, pipelines at NULL), for a clean exit.
+    pub async fn close_all(&self) {
+        let handles: Vec<RoomHandle> = self.lock().values().cloned().collect();
+        let mut waits = Vec::new();
+        for handle in handles {
+            let (done, finished) = tokio::sync::oneshot::channel();
+            handle.send(super::RoomCommand::Shutdown { done }).await;
+            waits.push(finished);
+        }
+        for finished in waits {
+            if tokio::time::timeout(SHUTDOWN_TIMEOUT, finished)
+                .await
+                .is_err()
+            {
+                tracing::warn!("a room did not close within {SHUTDOWN_TIMEOUT:?}");
+            }
         }
     }
 

@@ -66,12 +66,17 @@ impl Room {
         let grace = Duration::from_secs(self.settings.empty_room_grace_secs);
         let mut liveness = tokio::time::interval(LIVENESS_INTERVAL);
         let mut bus = None;
+        let mut shutdown_done = None;
         loop {
             let close_at = self
                 .empty_since
                 .map(|t| tokio::time::Instant::from_std(t + grace));
             tokio::select! {
                 command = commands.recv() => match command {
+                    Some(RoomCommand::Shutdown { done }) => {
+                        shutdown_done = Some(done);
+                        break;
+                    }
                     Some(command) => self.on_command(command).await,
                     None => break,
                 },
@@ -92,8 +97,14 @@ impl Room {
         self.manager.forget(&self.handle.id, self.handle.generation);
         commands.close();
         while let Ok(command) = commands.try_recv() {
-            if let RoomCommand::Join { reply, .. } = command {
-                let _ = reply.send(Err(RoomError::Closed));
+            match command {
+                RoomCommand::Join { reply, .. } => {
+                    let _ = reply.send(Err(RoomError::Closed));
+                }
+                RoomCommand::Shutdown { done } => {
+                    let _ = done.send(());
+                }
+                _ => {}
             }
         }
         let ids: Vec<Uuid> = self.members.iter().map(|m| m.id).collect();
@@ -104,6 +115,9 @@ impl Room {
             pipeline.shutdown().await;
         }
         tracing::info!("room closed");
+        if let Some(done) = shutdown_done {
+            let _ = done.send(());
+        }
     }
 
     async fn on_command(&mut self, command: RoomCommand) {
@@ -124,6 +138,10 @@ impl Room {
                 candidate,
             } => self.on_remote_ice(participant, m_line, &candidate),
             RoomCommand::Leave { participant } => self.remove(participant, None).await,
+            // Handled by the loop in `run`.
+            RoomCommand::Shutdown { done } => {
+                let _ = done.send(());
+            }
         }
     }
 
