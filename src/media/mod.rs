@@ -40,6 +40,9 @@ pub fn init() -> Result<()> {
     // closed room gives every one of its threads back.
     gst::glib::ThreadPool::set_max_unused_threads(Some(0));
     start_clock_thread();
+    // Likewise GLib's default main context (and its wakeup descriptor), which webrtcbin's
+    // ICE agent creates on first use and never frees.
+    let _ = gst::glib::MainContext::default();
     let missing: Vec<&str> = REQUIRED_ELEMENTS
         .iter()
         .copied()
