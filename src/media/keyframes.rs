@@ -42,10 +42,10 @@ pub fn coalesce_requests(pad: &gst::Pad, stats: std::sync::Arc<KeyframeStats>) {
     });
 }
 
-/// Asks the encoder upstream of `pad` (a sink pad) for a key frame with fresh SPS/PPS.
+/// Asks the encoder behind `pad` (its output pad) for a key frame with fresh SPS/PPS.
 pub fn request_keyframe(pad: &gst::Pad) {
     let event = gst_video::UpstreamForceKeyUnitEvent::builder()
         .all_headers(true)
         .build();
-    pad.push_event(event);
+    pad.send_event(event);
 }

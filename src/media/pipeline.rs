@@ -51,13 +51,10 @@ impl RoomPipeline {
         let pipeline = gst::Pipeline::builder()
             .name(format!("room-{room_id}"))
             .build();
-        let geometry = [
-            ("width", canvas.width as i64),
-            ("height", canvas.height as i64),
-            ("framerate", settings.framerate as i64),
-        ];
-        let background = Fragment::Background.build("background", &geometry)?;
+        let background = Fragment::Background
+            .build("background", &[("framerate", settings.framerate as i64)])?;
         let compositor = make("compositor", "video-mixer")?;
+        compositor.set_property_from_str("background", "black");
         let canvas_caps = make("capsfilter", "canvas-caps")?;
         canvas_caps.set_property(
             "caps",
@@ -91,6 +88,9 @@ impl RoomPipeline {
             .request_pad_simple("sink_%u")
             .ok_or_else(|| anyhow!("compositor gave no pad for the background"))?;
         bg_pad.set_property("zorder", 0u32);
+        // The background only keeps the compositor's clock running; fully transparent, it is
+        // never drawn, and the compositor fills the canvas black itself.
+        bg_pad.set_property("alpha", 0.0f64);
         background
             .static_pad("src")
             .ok_or_else(|| anyhow!("background has no src"))?
@@ -189,7 +189,9 @@ impl RoomPipeline {
     /// Asks the encoder(s) for a key frame, e.g. when a receiver connects.
     pub fn request_keyframe(&self) {
         for tee in std::iter::once(&self.h264_tee).chain(self.vp8.as_ref().map(|b| &b.tee)) {
-            if let Some(pad) = tee.static_pad("sink") {
+            // Sent into the encoder's output pad, past the coalescing probe on the tee: the
+            // encoder merges requests that arrive before its next frame anyway.
+            if let Some(pad) = tee.static_pad("sink").and_then(|p| p.peer()) {
                 super::keyframes::request_keyframe(&pad);
             }
         }

@@ -107,9 +107,10 @@ impl Room {
                 _ => {}
             }
         }
-        let ids: Vec<Uuid> = self.members.iter().map(|m| m.id).collect();
-        for id in ids {
-            self.remove(id, None).await;
+        // Members still here when the room stops (server shutdown) are closed; their media
+        // goes with the whole pipeline at once rather than branch by branch.
+        for member in self.members.drain(..) {
+            let _ = member.outbound.try_send(Outbound::Close);
         }
         if let Some(pipeline) = self.pipeline.take() {
             pipeline.shutdown().await;
