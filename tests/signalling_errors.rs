@@ -249,14 +249,21 @@ async fn a_participant_whose_media_never_arrives_is_removed() {
     let mut silent = connect(&server).await;
     let joined = join(&mut silent, "liveness", "Ghost").await;
     let started = Instant::now();
-    send_text(&mut silent, json!({"type":"offer","sdp":CHROMIUM_OFFER}).to_string()).await;
+    send_text(
+        &mut silent,
+        json!({"type":"offer","sdp":CHROMIUM_OFFER}).to_string(),
+    )
+    .await;
     next_of(&mut silent, "answer").await;
 
     let deadline = Instant::now() + Duration::from_secs(20);
     let error = loop {
-        let frame = tokio::time::timeout(deadline.saturating_duration_since(Instant::now()), silent.next())
-            .await
-            .expect("removed within 20 s");
+        let frame = tokio::time::timeout(
+            deadline.saturating_duration_since(Instant::now()),
+            silent.next(),
+        )
+        .await
+        .expect("removed within 20 s");
         match frame {
             Some(Ok(Message::Text(text))) => {
                 let v: Value = serde_json::from_str(&text).expect("json");
@@ -270,14 +277,20 @@ async fn a_participant_whose_media_never_arrives_is_removed() {
     };
     // ICE gives up after about 7 s; the 10 s liveness rule is the backstop.
     let after = started.elapsed();
-    assert!(after <= Duration::from_secs(13), "removed too late, after {after:?}");
+    assert!(
+        after <= Duration::from_secs(13),
+        "removed too late, after {after:?}"
+    );
     assert_eq!(error["code"], "internal", "{error}");
 
     // The others see it gone.
     let ghost = joined["participantId"].clone();
     loop {
         let roster = next_of(&mut watcher, "roster").await;
-        let people = roster["participants"].as_array().cloned().unwrap_or_default();
+        let people = roster["participants"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
         if people.iter().all(|p| p["id"] != ghost) {
             assert_eq!(people.len(), 1);
             break;

@@ -58,7 +58,10 @@ impl RoomPipeline {
         let canvas_caps = make("capsfilter", "canvas-caps")?;
         canvas_caps.set_property(
             "caps",
+            // I420 straight out of the compositor: both encoders take it as is, so neither
+            // pays for a colour conversion of the whole canvas.
             gst::Caps::builder("video/x-raw")
+                .field("format", "I420")
                 .field("width", canvas.width)
                 .field("height", canvas.height)
                 .field("framerate", gst::Fraction::new(settings.framerate, 1))

@@ -26,6 +26,15 @@ const SCRIPT: &str = concat!(
 const LOG_KEEP_LINES: usize = 200;
 const QUIT_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// One `frame` line of the script, decoded.
+pub struct ChromeFrame {
+    /// Counts `frame` lines; a new number means a new picture.
+    pub seq: u64,
+    /// When the page grabbed the picture (from its `t`), which is earlier than when it was read.
+    pub grabbed_at: Option<Instant>,
+    pub frame: Result<Frame>,
+}
+
 /// One `stats` line of the script.
 #[derive(Clone, Debug, Default)]
 pub struct ChromeStats {
@@ -48,6 +57,9 @@ struct ChromeState {
     stats: Vec<ChromeStats>,
     frame_seq: u64,
     latest_png: Option<Vec<u8>>,
+    latest_png_t: f64,
+    /// Best estimate of the Join click: the earliest `read time - t` over all lines.
+    click: Option<Instant>,
     levels: Option<(Instant, HashMap<String, f64>)>,
     left: bool,
     exited: bool,
@@ -187,13 +199,17 @@ impl ChromiumClient {
         lock(&self.state).frame_seq
     }
 
-    /// The latest frame the script sent, decoded to RGB, with its sequence number.
-    pub fn latest_frame(&self) -> Option<(u64, Result<Frame>)> {
-        let (seq, png) = {
+    /// The latest frame the script sent, decoded to RGB.
+    pub fn latest_frame(&self) -> Option<ChromeFrame> {
+        let (seq, png, t, click) = {
             let s = lock(&self.state);
-            (s.frame_seq, s.latest_png.clone()?)
+            (s.frame_seq, s.latest_png.clone()?, s.latest_png_t, s.click)
         };
-        Some((seq, decode_png(&png)))
+        Some(ChromeFrame {
+            seq,
+            grabbed_at: click.map(|c| c + Duration::from_secs_f64(t.max(0.0) / 1000.0)),
+            frame: decode_png(&png),
+        })
     }
 
     /// The latest `audio` levels for `freqs` (dBFS), and when they were read.
@@ -280,6 +296,18 @@ fn handle_line(state: &Mutex<ChromeState>, line: &str) {
         return;
     };
     let num = |name: &str| value.get(name).and_then(Value::as_f64).unwrap_or(0.0);
+    if let Some(t) = value
+        .get("t")
+        .and_then(Value::as_f64)
+        .filter(|t| t.is_finite() && *t >= 0.0)
+    {
+        let origin = now.checked_sub(Duration::from_secs_f64(t / 1000.0));
+        let mut s = lock(state);
+        s.click = match (s.click, origin) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+    }
     let event = value.get("event").and_then(Value::as_str).unwrap_or("");
     match event {
         "joined" => {
@@ -312,6 +340,7 @@ fn handle_line(state: &Mutex<ChromeState>, line: &str) {
             let mut s = lock(state);
             s.frame_seq += 1;
             s.latest_png = Some(png);
+            s.latest_png_t = num("t");
         }
         "audio" => {
             let levels: HashMap<String, f64> = value
@@ -430,7 +459,7 @@ mod tests {
         handle_line(&state, r#"{"event":"frame","t":1000,"png":"aGVsbG8="}"#);
         handle_line(&state, "not json at all");
         let s = lock(&state);
-        assert!(s.joined_at.is_some() && s.playing_at.is_none());
+        assert!(s.joined_at.is_some() && s.playing_at.is_none() && s.click.is_some());
         assert_eq!(
             s.stats.last().map(|x| (x.frames, x.width)),
             Some((30, 1280))

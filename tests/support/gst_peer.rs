@@ -303,6 +303,11 @@ impl GstPeer {
         gap.max(Instant::now().duration_since(previous))
     }
 
+    /// When the most recent composite frame was decoded.
+    pub fn latest_frame_at(&self) -> Option<Instant> {
+        lock(&self.shared).arrivals.back().copied()
+    }
+
     /// The most recent decoded composite, as tightly packed RGB.
     pub fn latest_frame(&self) -> Option<Frame> {
         let sample = lock(&self.shared).latest_video.clone()?;
@@ -484,8 +489,8 @@ fn on_incoming_stream(
     };
     let description = match media.as_str() {
         "video" if !chain.starts_with("fakesink") => format!(
-            "queue ! {chain} ! videoconvert ! video/x-raw,format=RGB ! \
-             appsink name=sink sync=false max-buffers=2 drop=true"
+            // Frames stay in the decoder's format; only the few that are judged become RGB.
+            "queue ! {chain} ! appsink name=sink caps=video/x-raw sync=false max-buffers=2 drop=true"
         ),
         "audio" if !chain.starts_with("fakesink") => format!(
             "queue ! {chain} ! audioconvert ! audioresample ! \
@@ -640,17 +645,35 @@ async fn create_offer(webrtc: &gst::Element) -> Result<gst_webrtc::WebRTCSession
         .map_err(|e| anyhow!("create-offer failed: {e}"))
 }
 
-/// Copies a decoded RGB sample into a tightly packed frame.
+/// Converts a decoded video sample (any raw format) into a tightly packed RGB frame.
 pub fn sample_to_frame(sample: &gst::Sample) -> Result<Frame> {
     let caps = sample.caps().context("sample without caps")?;
     let info = gst_video::VideoInfo::from_caps(caps)?;
     let buffer = sample.buffer().context("sample without buffer")?;
-    let frame = gst_video::VideoFrameRef::from_buffer_ref_readable(buffer, &info)
+    let src = gst_video::VideoFrameRef::from_buffer_ref_readable(buffer, &info)
         .map_err(|_| anyhow!("cannot map the video frame"))?;
+    if info.format() == gst_video::VideoFormat::Rgb {
+        return packed_rgb(src.plane_data(0)?, src.plane_stride()[0], &info);
+    }
+    let rgb_info =
+        gst_video::VideoInfo::builder(gst_video::VideoFormat::Rgb, info.width(), info.height())
+            .fps(info.fps())
+            .interlace_mode(info.interlace_mode())
+            .build()?;
+    let converter = gst_video::VideoConverter::new(&info, &rgb_info, None)?;
+    let mut out = gst::Buffer::with_size(rgb_info.size())?;
+    let out_ref = out.get_mut().context("new buffer is not writable")?;
+    let mut dest = gst_video::VideoFrameRef::from_buffer_ref_writable(out_ref, &rgb_info)
+        .map_err(|_| anyhow!("cannot map the RGB frame"))?;
+    converter.frame_ref(&src, &mut dest);
+    packed_rgb(dest.plane_data(0)?, dest.plane_stride()[0], &rgb_info)
+}
+
+/// Copies the rows of an RGB plane, dropping any padding at the end of each row.
+fn packed_rgb(plane: &[u8], stride: i32, info: &gst_video::VideoInfo) -> Result<Frame> {
     let width = info.width() as usize;
     let height = info.height() as usize;
-    let stride = usize::try_from(frame.plane_stride()[0])?;
-    let plane = frame.plane_data(0)?;
+    let stride = usize::try_from(stride)?;
     let mut data = Vec::with_capacity(width * height * 3);
     for row in 0..height {
         let start = row * stride;

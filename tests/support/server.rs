@@ -239,3 +239,103 @@ pub fn added_items(before: &[String], after: &[String]) -> Vec<String> {
     }
     added
 }
+
+/// CPU time (user + system) a process has used so far, in seconds.
+pub fn cpu_seconds(pid: u32) -> Result<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))?;
+    // The command name may contain spaces; the numeric fields follow its closing parenthesis.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .context("malformed /proc stat")?
+        .1
+        .split_whitespace()
+        .collect();
+    let ticks = |i: usize| -> Result<f64> {
+        Ok(fields.get(i).context("short /proc stat")?.parse::<f64>()?)
+    };
+    // utime and stime are fields 14 and 15 of the line, 11 and 12 after the name; USER_HZ is 100.
+    Ok((ticks(11)? + ticks(12)?) / 100.0)
+}
+
+/// The one-minute load average of the machine.
+pub fn load_average() -> Result<f64> {
+    let text = std::fs::read_to_string("/proc/loadavg")?;
+    Ok(text
+        .split_whitespace()
+        .next()
+        .context("empty /proc/loadavg")?
+        .parse()?)
+}
+
+/// CPU seconds used so far by each thread of a process, keyed by thread id, with its name.
+pub fn thread_cpu_seconds(pid: u32) -> Result<Vec<(u32, String, f64)>> {
+    let mut out = Vec::new();
+    for task in std::fs::read_dir(format!("/proc/{pid}/task"))? {
+        let task = task?;
+        let Some(tid) = task
+            .file_name()
+            .to_str()
+            .and_then(|t| t.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(task.path().join("stat")) else {
+            continue;
+        };
+        let Some((head, rest)) = stat.rsplit_once(')') else {
+            continue;
+        };
+        let name = head
+            .split_once('(')
+            .map(|(_, n)| n.to_owned())
+            .unwrap_or_default();
+        let fields: Vec<&str> = rest.split_whitespace().collect();
+        let ticks = |i: usize| {
+            fields
+                .get(i)
+                .and_then(|f| f.parse::<f64>().ok())
+                .unwrap_or(0.0)
+        };
+        out.push((tid, name, (ticks(11) + ticks(12)) / 100.0));
+    }
+    Ok(out)
+}
+
+/// The `top` busiest threads between two [`thread_cpu_seconds`] readings, as "name: N%".
+pub fn busiest_threads(
+    before: &[(u32, String, f64)],
+    after: &[(u32, String, f64)],
+    seconds: f64,
+    top: usize,
+) -> Vec<String> {
+    let mut used: Vec<(String, f64)> = after
+        .iter()
+        .map(|(tid, name, cpu)| {
+            let start = before
+                .iter()
+                .find(|(t, _, _)| t == tid)
+                .map_or(0.0, |(_, _, c)| *c);
+            (name.clone(), (cpu - start) / seconds * 100.0)
+        })
+        .collect();
+    used.sort_by(|a, b| b.1.total_cmp(&a.1));
+    used.into_iter()
+        .take(top)
+        .map(|(name, pct)| format!("{name}: {pct:.0}%"))
+        .collect()
+}
+
+/// Busy and total CPU time of the whole machine so far, in clock ticks (from /proc/stat).
+pub fn machine_cpu_ticks() -> Result<(u64, u64)> {
+    let text = std::fs::read_to_string("/proc/stat")?;
+    let line = text.lines().next().context("empty /proc/stat")?;
+    let values: Vec<u64> = line
+        .split_whitespace()
+        .skip(1)
+        .filter_map(|v| v.parse().ok())
+        .collect();
+    let total: u64 = values.iter().sum();
+    // idle and iowait are the 4th and 5th values.
+    let idle = values.get(3).copied().unwrap_or(0) + values.get(4).copied().unwrap_or(0);
+    Ok((total - idle, total))
+}
