@@ -41,6 +41,8 @@ const MIN_OWN_MARGIN_DB: f64 = 20.0;
 const RELAYOUT_WITHIN: Duration = Duration::from_secs(2);
 const MAX_GAP: Duration = Duration::from_millis(300);
 const RELEASE_WITHIN: Duration = Duration::from_secs(10);
+/// A joiner to a running room sees the composite within this (from sending `join`).
+const JOINER_FIRST_FRAME: Duration = Duration::from_secs(1);
 
 #[test]
 fn three_participants_see_the_grid_hear_everyone_else_and_leave_nothing_behind() {
@@ -194,7 +196,10 @@ async fn scenario(server: &TestServer) -> anyhow::Result<Vec<String>> {
         .await?,
     );
     let green_play = wait_playing(&green, started).await;
+    // Let green's stream settle, so that the gap measured across blue's join is the join's.
+    tokio::time::sleep(Duration::from_secs(1)).await;
     let started = Instant::now();
+    let blue_join_at = started;
     let blue = Client::Gst(
         GstPeer::join(
             &server.ws_url(),
@@ -228,6 +233,41 @@ async fn scenario(server: &TestServer) -> anyhow::Result<Vec<String>> {
         play?;
     }
     let clients = [chrome, green, blue];
+
+    // Blue's join: it sees the composite within a second; the others never stall.
+    if let Client::Gst(b) = &clients[2] {
+        let first = b.first_frame_at().map(|t| t.duration_since(b.joined_at()));
+        println!("blue: join→first composite frame {first:?}");
+        match first {
+            Some(d) if d <= JOINER_FIRST_FRAME => {}
+            other => failures.push(format!(
+                "blue: first composite frame {other:?} after its join (want ≤ {JOINER_FIRST_FRAME:?})"
+            )),
+        }
+    }
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    for client in &clients[..2] {
+        let gap = match client {
+            Client::Chrome(c) => c
+                .stats_since(blue_join_at + Duration::from_millis(200))
+                .iter()
+                .map(|s| s.max_gap_ms)
+                .fold(None, |m: Option<f64>, g| Some(m.map_or(g, |m| m.max(g))))
+                .map(|ms| Duration::from_secs_f64(ms / 1000.0)),
+            Client::Gst(p) => Some(p.max_gap_since(blue_join_at)),
+        };
+        println!(
+            "{}: largest video gap across blue's join {gap:?}",
+            client.label()
+        );
+        match gap {
+            Some(g) if g <= MAX_GAP => {}
+            other => failures.push(format!(
+                "{}: video gap {other:?} across blue's join (want ≤ {MAX_GAP:?})",
+                client.label()
+            )),
+        }
+    }
 
     // The third join changes the layout; give every receiver a moment to show it.
     let three = expected_tiles(&[RED, GREEN, BLUE]);

@@ -19,7 +19,7 @@ use crate::config::MediaSettings;
 
 /// Key frames at least this often (in frames) even without requests, so a receiver that lost
 /// one recovers without a round trip.
-const KEYFRAME_INTERVAL_SECS: i64 = 4;
+const KEYFRAME_INTERVAL_SECS: i64 = 2;
 
 /// The shared VP8 encode, alive while at least one receiver uses it.
 struct Vp8Branch {

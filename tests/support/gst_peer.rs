@@ -341,6 +341,17 @@ impl GstPeer {
         signalling::lock(&self.notes).closed
     }
 
+    /// Stops all media at once, as a peer whose network vanished would, while the signalling
+    /// socket stays open and says nothing.
+    pub async fn vanish(&mut self) -> Result<()> {
+        let pipeline = self.pipeline.0.clone();
+        tokio::task::spawn_blocking(move || pipeline.set_state(gst::State::Null))
+            .await
+            .context("stopping the pipeline panicked")?
+            .context("stopping the pipeline")?;
+        Ok(())
+    }
+
     /// Sends `leave`, closes the socket and stops the pipeline.
     pub async fn leave(&mut self) -> Result<()> {
         if self.left {
