@@ -113,6 +113,20 @@ impl Client {
         }
     }
 
+    /// The longest time between two received frames since `since`. Chromium reports it per
+    /// second, so its first 200 ms (the second that began before `since`) are skipped.
+    fn largest_gap_since(&self, since: Instant) -> Option<Duration> {
+        match self {
+            Client::Chrome(c) => c
+                .stats_since(since + Duration::from_millis(200))
+                .iter()
+                .map(|s| s.max_gap_ms)
+                .fold(None, |m: Option<f64>, g| Some(m.map_or(g, |m| m.max(g))))
+                .map(|ms| Duration::from_secs_f64(ms / 1000.0)),
+            Client::Gst(p) => Some(p.max_gap_since(since)),
+        }
+    }
+
     fn levels(&self) -> Option<Vec<f64>> {
         let freqs: Vec<f64> = TONES.iter().map(|&f| f as f64).collect();
         match self {
@@ -247,15 +261,7 @@ async fn scenario(server: &TestServer) -> anyhow::Result<Vec<String>> {
     }
     tokio::time::sleep(Duration::from_secs(1)).await;
     for client in &clients[..2] {
-        let gap = match client {
-            Client::Chrome(c) => c
-                .stats_since(blue_join_at + Duration::from_millis(200))
-                .iter()
-                .map(|s| s.max_gap_ms)
-                .fold(None, |m: Option<f64>, g| Some(m.map_or(g, |m| m.max(g))))
-                .map(|ms| Duration::from_secs_f64(ms / 1000.0)),
-            Client::Gst(p) => Some(p.max_gap_since(blue_join_at)),
-        };
+        let gap = client.largest_gap_since(blue_join_at);
         println!(
             "{}: largest video gap across blue's join {gap:?}",
             client.label()
@@ -454,15 +460,7 @@ async fn scenario(server: &TestServer) -> anyhow::Result<Vec<String>> {
     }
     for (i, client) in [&chrome, &green].into_iter().enumerate() {
         let label = client.label();
-        let gap = match client {
-            Client::Chrome(c) => c
-                .stats_since(leave_at + Duration::from_millis(200))
-                .iter()
-                .map(|s| s.max_gap_ms)
-                .fold(None, |m: Option<f64>, g| Some(m.map_or(g, |m| m.max(g))))
-                .map(|ms| Duration::from_secs_f64(ms / 1000.0)),
-            Client::Gst(p) => Some(p.max_gap_since(leave_at)),
-        };
+        let gap = client.largest_gap_since(leave_at);
         println!(
             "{label}: after blue left, two tiles after {:?}, largest video gap {gap:?}",
             relayout[i]
