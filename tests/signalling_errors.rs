@@ -159,6 +159,18 @@ async fn bad_input_gets_clear_errors_and_the_room_carries_on() {
         "unsupported",
     )
     .await;
+    // One camera and one microphone: an offer may not multiply the server's senders.
+    let audio = "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=rtpmap:111 opus/48000/2\r\na=sendrecv\r\n";
+    let many_lines = format!(
+        "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n{}",
+        audio.repeat(40)
+    );
+    expect_error(
+        &mut ws,
+        json!({"type":"offer","sdp":many_lines}).to_string(),
+        "unsupported",
+    )
+    .await;
 
     // A valid offer is still answered after all of that, and ICE for a missing m-line is refused.
     send_text(

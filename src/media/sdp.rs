@@ -30,6 +30,8 @@ pub enum OfferError {
     Malformed,
     #[error("the offer has no audio or video")]
     Empty,
+    #[error("m-line {index} is a second {kind} line; send at most one audio and one video")]
+    TooManyLines { index: usize, kind: String },
     #[error("m-line {index} ({kind}) offers no codec this server can use (needs {needs})")]
     NoUsableCodec {
         index: usize,
@@ -83,9 +85,17 @@ fn drop_sender_properties(text: &str) -> String {
 /// and constrained baseline, because webrtcbin silently answers `recvonly` on a profile
 /// mismatch. VP8 is the fallback.
 pub fn plan(offer: &SDPMessage) -> Result<Vec<SendCodec>, OfferError> {
-    let mut plan = Vec::new();
+    let mut plan: Vec<SendCodec> = Vec::new();
     for (index, media) in offer.medias().enumerate() {
         let kind = media.media().unwrap_or("").to_owned();
+        // Every m-line costs a sender chain (an Opus encode per audio line), so an offer may
+        // not multiply them: a participant has one camera and one microphone.
+        let seen_before = plan.iter().any(|c| {
+            c.is_video() == (kind == "video") && matches!(kind.as_str(), "audio" | "video")
+        });
+        if seen_before {
+            return Err(OfferError::TooManyLines { index, kind });
+        }
         let codec = match kind.as_str() {
             "audio" => pick(media, |name, _| name == "OPUS").map(|pt| SendCodec::Opus { pt }),
             "video" => pick(media, is_constrained_baseline_h264)
@@ -209,6 +219,18 @@ mod tests {
             drop_sender_properties(text),
             "a=fmtp:111 minptime=10;useinbandfec=1\r\nm=x\r\n"
         );
+    }
+
+    #[test]
+    fn a_second_line_of_the_same_kind_is_refused() {
+        init();
+        let line = "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=rtpmap:111 opus/48000/2\r\n";
+        let text = format!("v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n{line}{line}");
+        let offer = parse(&text).expect("parses");
+        assert!(matches!(
+            plan(&offer),
+            Err(OfferError::TooManyLines { index: 1, .. })
+        ));
     }
 
     #[test]

@@ -222,7 +222,9 @@ impl Room {
     ) -> Result<String, (ErrorCode, String)> {
         let offer = sdp::parse(text).map_err(|e| (ErrorCode::BadRequest, e.to_string()))?;
         let plan = sdp::plan(&offer).map_err(|e| match e {
-            OfferError::NoUsableCodec { .. } => (ErrorCode::Unsupported, e.to_string()),
+            OfferError::NoUsableCodec { .. } | OfferError::TooManyLines { .. } => {
+                (ErrorCode::Unsupported, e.to_string())
+            }
             _ => (ErrorCode::BadRequest, e.to_string()),
         })?;
         let internal = |what: &str| (ErrorCode::Internal, what.to_owned());
