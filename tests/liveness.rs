@@ -5,18 +5,13 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use connect_right::media::layout::{Size, grid};
+use connect_right::media::layout::grid;
+use support::analysis::{BLUE, CANVAS, GREEN};
 use support::analysis::{tile_report, wait_until_async};
 use support::gst_peer::{GstPeer, VideoCodec};
 use support::server::TestServer;
 
 const ROOM: &str = "liveness";
-const CANVAS: Size = Size {
-    width: 1280,
-    height: 720,
-};
-const GREEN: [u8; 3] = [0, 255, 0];
-const BLUE: [u8; 3] = [0, 0, 255];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_peer_that_vanishes_is_removed_after_ten_seconds_and_the_room_carries_on() {

@@ -8,7 +8,8 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use connect_right::media::layout::{Rect, Size, grid};
+use connect_right::media::layout::{Rect, grid};
+use support::analysis::{BLUE, CANVAS, GREEN, RED};
 use support::analysis::{Frame, tile_report, wait_until_async};
 use support::chromium::ChromiumClient;
 use support::gst_peer::{GstPeer, VideoCodec};
@@ -19,13 +20,6 @@ use support::server::{
 };
 
 const ROOM: &str = "mcu-e2e";
-const CANVAS: Size = Size {
-    width: 1280,
-    height: 720,
-};
-const RED: [u8; 3] = [255, 0, 0];
-const GREEN: [u8; 3] = [0, 255, 0];
-const BLUE: [u8; 3] = [0, 0, 255];
 const RED_HZ: u32 = 500;
 const GREEN_HZ: u32 = 700;
 const BLUE_HZ: u32 = 1100;
@@ -515,6 +509,12 @@ async fn scenario(server: &TestServer) -> anyhow::Result<Vec<String>> {
         failures.push(format!(
             "server kept resources: threads {threads_after} (before {threads_before}), fds {fds_after} (before {fds_before})"
         ));
+    }
+
+    // A GLib CRITICAL means GStreamer was misused somewhere (e.g. a probe dropping an event).
+    let criticals = server.log_grep(&["-CRITICAL"], 10);
+    if !criticals.is_empty() {
+        failures.push(format!("the server logged GLib criticals:\n{criticals}"));
     }
 
     if !failures.is_empty() {

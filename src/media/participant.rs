@@ -90,11 +90,11 @@ impl ParticipantMedia {
             .property("latency", room.settings.jitter_latency_ms)
             .build()
             .context("cannot create webrtcbin")?;
-        if let (Some(lo), Some(hi)) = (room.settings.udp_port_min, room.settings.udp_port_max) {
-            let ice = webrtcbin.property::<gst::glib::Object>("ice-agent");
-            ice.set_property("min-rtp-port", lo as u32);
-            ice.set_property("max-rtp-port", hi as u32);
-        }
+        configure_ice(
+            &webrtcbin,
+            room.settings.udp_port_min,
+            room.settings.udp_port_max,
+        );
         let last_packet_ms = Arc::new(AtomicU64::new(now_ms()));
         connect_signals(&webrtcbin, id, events, last_packet_ms.clone())?;
         room.pipeline.add(&webrtcbin)?;
@@ -414,6 +414,23 @@ impl ParticipantMedia {
 #[derive(Debug, thiserror::Error)]
 #[error("a new offer must keep the m-lines and codecs of the first one")]
 pub struct OfferChanged;
+
+/// Keeps the participant's ICE agent to the configured UDP port range. libnice's UPnP port
+/// mapping is switched off: a server has no home router to ask, and its discovery opens an
+/// SSDP socket on port 1900 plus one socket per interface on a random port, outside the range.
+fn configure_ice(webrtcbin: &gst::Element, min_port: Option<u16>, max_port: Option<u16>) {
+    let ice = webrtcbin.property::<gst::glib::Object>("ice-agent");
+    if let (Some(lo), Some(hi)) = (min_port, max_port) {
+        ice.set_property("min-rtp-port", u32::from(lo));
+        ice.set_property("max-rtp-port", u32::from(hi));
+    }
+    if ice.find_property("agent").is_some() {
+        let agent = ice.property::<gst::glib::Object>("agent");
+        if agent.find_property("upnp").is_some() {
+            agent.set_property("upnp", false);
+        }
+    }
+}
 
 fn check_reply(
     reply: Result<Option<gst::promise::PromiseReply>, gst::PromiseError>,

@@ -5,11 +5,20 @@
 
 use std::time::{Duration, Instant};
 
-use connect_right::media::layout::Rect;
+use connect_right::media::layout::{Rect, Size};
 
 /// Width and height of the canvas that layout rectangles refer to.
 pub const LAYOUT_WIDTH: usize = 1280;
 pub const LAYOUT_HEIGHT: usize = 720;
+/// The server's default composite, which layouts in the tests are computed for.
+pub const CANVAS: Size = Size {
+    width: LAYOUT_WIDTH as i32,
+    height: LAYOUT_HEIGHT as i32,
+};
+/// The camera colours the test clients send, one per participant.
+pub const RED: [u8; 3] = [255, 0, 0];
+pub const GREEN: [u8; 3] = [0, 255, 0];
+pub const BLUE: [u8; 3] = [0, 0, 255];
 
 /// Tiles carry a name label in their bottom strip; only the top part is pure camera colour.
 const TILE_TOP_FRACTION: f64 = 0.75;

@@ -24,6 +24,11 @@ pub struct TestServer {
 impl TestServer {
     /// Starts `connect-right serve` and waits until `GET /healthz` answers 200.
     pub fn start() -> Result<Self> {
+        Self::start_with(&[])
+    }
+
+    /// Like [`TestServer::start`], with extra `serve` arguments.
+    pub fn start_with(extra_args: &[&str]) -> Result<Self> {
         let dir = tempfile::tempdir().context("creating the server's temporary folder")?;
         let recordings = dir.path().join("recordings");
         std::fs::create_dir_all(&recordings)?;
@@ -35,6 +40,7 @@ impl TestServer {
         cmd.arg("serve")
             .arg("--bind")
             .arg(addr.to_string())
+            .args(extra_args)
             .current_dir(env!("CARGO_MANIFEST_DIR"))
             .env("CONNECT_RIGHT_RECORDINGS_DIR", &recordings)
             .env(
@@ -338,4 +344,41 @@ pub fn machine_cpu_ticks() -> Result<(u64, u64)> {
     // idle and iowait are the 4th and 5th values.
     let idle = values.get(3).copied().unwrap_or(0) + values.get(4).copied().unwrap_or(0);
     Ok((total - idle, total))
+}
+
+/// Local ports of every UDP socket a process holds (IPv4 and IPv6), from /proc.
+pub fn udp_ports(pid: u32) -> Result<Vec<u16>> {
+    let mut inodes = std::collections::HashSet::new();
+    for entry in std::fs::read_dir(format!("/proc/{pid}/fd"))? {
+        let Ok(target) = std::fs::read_link(entry?.path()) else {
+            continue; // the fd closed while we looked
+        };
+        if let Some(inode) = target
+            .to_str()
+            .and_then(|t| t.strip_prefix("socket:["))
+            .and_then(|t| t.strip_suffix(']'))
+        {
+            inodes.insert(inode.to_owned());
+        }
+    }
+    let mut ports = Vec::new();
+    for table in ["udp", "udp6"] {
+        let text = std::fs::read_to_string(format!("/proc/{pid}/net/{table}"))?;
+        // Columns: sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode
+        for line in text.lines().skip(1) {
+            let cols: Vec<&str> = line.split_whitespace().collect();
+            let (Some(local), Some(inode)) = (cols.get(1), cols.get(9)) else {
+                continue;
+            };
+            if !inodes.contains(*inode) {
+                continue;
+            }
+            let port = local
+                .rsplit(':')
+                .next()
+                .context("no port in /proc/net/udp")?;
+            ports.push(u16::from_str_radix(port, 16)?);
+        }
+    }
+    Ok(ports)
 }
