@@ -396,10 +396,12 @@ async fn join_room(
     clip: &Arc<Clip>,
     feeder: &Arc<Feeder>,
 ) -> Result<Vec<LoadClient>> {
+    let ticket = server.guest_ticket(room)?;
     let mut tasks = Vec::new();
     for i in 0..PARTICIPANTS_PER_ROOM {
         let ws = server.ws_url();
         let room = room.to_owned();
+        let ticket = ticket.clone();
         let clip = clip.clone();
         let feeder = feeder.clone();
         let delay = Duration::from_millis(config.join_gap_ms * i as u64);
@@ -408,7 +410,7 @@ async fn join_room(
         tasks.push(tokio::spawn(async move {
             tokio::time::sleep(delay).await;
             let name = format!("{room}-p{}", i + 1);
-            LoadClient::join(&ws, &room, &name, &clip, &feeder, jitter, pli).await
+            LoadClient::join(&ws, (&room, &ticket), &name, &clip, &feeder, jitter, pli).await
         }));
     }
     let mut clients = Vec::new();

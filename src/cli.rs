@@ -19,6 +19,45 @@ pub struct Cli {
 pub enum Command {
     /// Run the server: HTTP API, web app, WebSocket signalling and the media rooms.
     Serve(ServeArgs),
+    /// Manage accounts from the server's machine.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+}
+
+/// `connect-right admin …`
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Create an admin account. The password is read from CONNECT_RIGHT_ADMIN_PASSWORD if
+    /// set, otherwise from the first line of standard input; never from the command line.
+    Create(AdminCreateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AdminCreateArgs {
+    /// The new admin's username (3–32 letters, digits, '.', '_' or '-')
+    #[arg(long)]
+    pub username: String,
+    /// Database URL, as for `serve` [default: sqlite://data/connect-right.sqlite]
+    #[arg(long, env = "DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// TOML config file, as for `serve` (its [auth] argon2 settings apply)
+    #[arg(long, env = "CONNECT_RIGHT_CONFIG")]
+    pub config: Option<PathBuf>,
+}
+
+impl AdminCreateArgs {
+    /// Defaults, then the config file, then the database flag.
+    pub fn settings(&self) -> Result<Settings, ConfigError> {
+        let mut s = match &self.config {
+            Some(path) => Settings::from_file(path)?,
+            None => Settings::default(),
+        };
+        if let Some(v) = &self.database_url {
+            s.database_url = v.clone();
+        }
+        s.validate()?;
+        Ok(s)
+    }
 }
 
 /// Options of `serve`. Each flag also reads the environment variable shown; anything not given
@@ -34,7 +73,7 @@ pub struct ServeArgs {
     /// Folder for room recordings [default: recordings/]
     #[arg(long, env = "CONNECT_RIGHT_RECORDINGS_DIR")]
     pub recordings_dir: Option<PathBuf>,
-    /// TOML file with further settings ([http], [media] sections)
+    /// TOML file with further settings ([http], [media], [auth] sections)
     #[arg(long, env = "CONNECT_RIGHT_CONFIG")]
     pub config: Option<PathBuf>,
     /// Built web app to serve at / [default: web/dist]
@@ -116,7 +155,9 @@ mod tests {
     fn flags_override_defaults() {
         let cli = Cli::try_parse_from(["connect-right", "serve", "--bind", "127.0.0.1:9000"])
             .expect("parses");
-        let Command::Serve(args) = cli.command;
+        let Command::Serve(args) = cli.command else {
+            panic!("serve parses as serve")
+        };
         let s = args.settings().expect("valid");
         assert_eq!(s.http.bind.port(), 9000);
     }

@@ -14,6 +14,49 @@ pub struct Settings {
     pub database_url: String,
     pub recordings_dir: PathBuf,
     pub media: MediaSettings,
+    pub auth: AuthSettings,
+}
+
+/// Accounts, sessions and abuse limits.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AuthSettings {
+    /// Lifetime of a session token, seconds (default 12 h).
+    pub session_ttl_secs: u64,
+    /// argon2id cost. The defaults are OWASP's minimum (19 MiB, 2 passes, 1 lane); lower
+    /// values are accepted only so that test servers can register many users quickly.
+    pub argon2_memory_kib: u32,
+    pub argon2_iterations: u32,
+    pub argon2_parallelism: u32,
+    /// Failed logins allowed per client address within `login_window_secs`.
+    pub login_failures_per_address: u32,
+    /// Failed logins allowed per account from one address within the window; counted per
+    /// pair so that nobody can lock an account out from elsewhere.
+    pub login_failures_per_account: u32,
+    pub login_window_secs: u64,
+    /// Browser origins, besides the server's own, allowed to open the signalling socket
+    /// (e.g. `http://localhost:5173` for the web dev server).
+    pub allowed_origins: Vec<String>,
+    /// Socket messages per second a client may send on average, and the burst above that.
+    pub socket_messages_per_sec: u32,
+    pub socket_message_burst: u32,
+}
+
+impl Default for AuthSettings {
+    fn default() -> Self {
+        Self {
+            session_ttl_secs: 12 * 3600,
+            argon2_memory_kib: 19 * 1024,
+            argon2_iterations: 2,
+            argon2_parallelism: 1,
+            login_failures_per_address: 20,
+            login_failures_per_account: 5,
+            login_window_secs: 15 * 60,
+            allowed_origins: Vec::new(),
+            socket_messages_per_sec: 20,
+            socket_message_burst: 100,
+        }
+    }
 }
 
 /// The HTTP listener and what it serves.
@@ -61,6 +104,7 @@ impl Default for Settings {
             database_url: "sqlite://data/connect-right.sqlite".into(),
             recordings_dir: PathBuf::from("recordings"),
             media: MediaSettings::default(),
+            auth: AuthSettings::default(),
         }
     }
 }
@@ -161,6 +205,34 @@ impl Settings {
                 ));
             }
             _ => {}
+        }
+        let a = &self.auth;
+        if a.session_ttl_secs < 60 {
+            return Err(ConfigError::Invalid(
+                "session_ttl_secs must be at least 60".into(),
+            ));
+        }
+        if a.argon2_iterations == 0
+            || a.argon2_parallelism == 0
+            || a.argon2_memory_kib < 8 * a.argon2_parallelism
+        {
+            return Err(ConfigError::Invalid(
+                "argon2 needs iterations >= 1, parallelism >= 1 and memory >= 8 KiB per lane"
+                    .into(),
+            ));
+        }
+        if a.login_failures_per_address == 0
+            || a.login_failures_per_account == 0
+            || a.login_window_secs == 0
+        {
+            return Err(ConfigError::Invalid(
+                "login throttling thresholds and window must be positive".into(),
+            ));
+        }
+        if a.socket_messages_per_sec == 0 || a.socket_message_burst == 0 {
+            return Err(ConfigError::Invalid(
+                "socket rate limits must be positive".into(),
+            ));
         }
         if self.http.tls_cert.is_some() != self.http.tls_key.is_some() {
             return Err(ConfigError::Invalid(

@@ -1,7 +1,11 @@
 //! Connect-Right: an MCU that mixes a room's participants into one stream.
 
+pub mod admin_cli;
+pub mod app_state;
+pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod db;
 pub mod http;
 pub mod media;
 pub mod rooms;

@@ -1,6 +1,6 @@
 use clap::Parser;
 
-use connect_right::cli::{Cli, Command};
+use connect_right::cli::{AdminCommand, Cli, Command};
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
@@ -10,6 +10,7 @@ fn main() -> std::process::ExitCode {
             .settings()
             .map_err(anyhow::Error::from)
             .and_then(connect_right::startup::run),
+        Command::Admin(AdminCommand::Create(args)) => connect_right::admin_cli::create_admin(&args),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

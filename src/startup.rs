@@ -6,7 +6,9 @@ use std::time::Duration;
 use actix_web::{App, HttpServer, web};
 use anyhow::{Context, Result};
 
+use crate::app_state::AppState;
 use crate::config::Settings;
+use crate::db::Db;
 use crate::rooms::RoomManager;
 
 /// Room tasks and their blocking GStreamer calls run here, apart from actix's per-thread
@@ -32,19 +34,22 @@ pub fn run(settings: Settings) -> Result<()> {
             settings.recordings_dir.display()
         )
     })?;
-    let result = actix_web::rt::System::new().block_on(serve(settings, rooms.clone()));
+    let db = Db::open(&settings.database_url).context("cannot open the database")?;
+    let state = AppState::new(settings, db, rooms.clone())?;
+    let result = actix_web::rt::System::new().block_on(serve(state));
     tracing::info!("closing rooms");
     runtime.block_on(rooms.close_all());
     runtime.shutdown_timeout(Duration::from_secs(5));
     result
 }
 
-async fn serve(settings: Settings, rooms: RoomManager) -> Result<()> {
+async fn serve(state: AppState) -> Result<()> {
+    let settings = state.settings.clone();
     let web_dir = settings.http.web_dir.clone();
-    let rooms_data = web::Data::new(rooms);
+    let state = web::Data::new(state);
     let server = HttpServer::new(move || {
         App::new()
-            .app_data(rooms_data.clone())
+            .app_data(state.clone())
             .configure(|cfg| crate::http::configure(cfg, &web_dir))
     })
     .shutdown_timeout(5);

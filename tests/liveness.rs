@@ -16,9 +16,13 @@ const ROOM: &str = "liveness";
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_peer_that_vanishes_is_removed_after_ten_seconds_and_the_room_carries_on() {
     let server = TestServer::start().expect("server starts");
+    let room = server
+        .room("owner", ROOM)
+        .expect("owner, room and invite are set up");
+    let ticket = room.guest();
     let green = GstPeer::join(
         &server.ws_url(),
-        ROOM,
+        &ticket,
         "Green",
         GREEN,
         700,
@@ -26,9 +30,16 @@ async fn a_peer_that_vanishes_is_removed_after_ten_seconds_and_the_room_carries_
     )
     .await
     .expect("green joins");
-    let mut blue = GstPeer::join(&server.ws_url(), ROOM, "Blue", BLUE, 1100, VideoCodec::H264)
-        .await
-        .expect("blue joins");
+    let mut blue = GstPeer::join(
+        &server.ws_url(),
+        &ticket,
+        "Blue",
+        BLUE,
+        1100,
+        VideoCodec::H264,
+    )
+    .await
+    .expect("blue joins");
     let rects = grid(2, CANVAS);
     let two = [(rects[0], GREEN), (rects[1], BLUE)];
     let shown = wait_until_async(Duration::from_secs(15), || {

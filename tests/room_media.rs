@@ -178,6 +178,8 @@ async fn scenario(server: &TestServer) -> anyhow::Result<Vec<String>> {
         server.data_dir().display()
     );
     let media = FakeMedia::generate(RED, RED_HZ)?;
+    let room = server.room("owner", ROOM)?;
+    let ticket = room.guest();
 
     // Let anything the server starts lazily after its first request settle first.
     tokio::time::sleep(Duration::from_millis(500)).await;
@@ -188,14 +190,14 @@ async fn scenario(server: &TestServer) -> anyhow::Result<Vec<String>> {
 
     // Join in a fixed order: tile index is join order.
     let started = Instant::now();
-    let chrome = ChromiumClient::start(&server.url(), ROOM, "Red", &media, &TONES)?;
+    let chrome = ChromiumClient::start(&server.url(), &room, "Red", &media, &TONES)?;
     let chrome = Client::Chrome(chrome);
     let red_play = wait_playing(&chrome, started).await;
     let started = Instant::now();
     let green = Client::Gst(
         GstPeer::join(
             &server.ws_url(),
-            ROOM,
+            &ticket,
             "Green",
             GREEN,
             GREEN_HZ,
@@ -211,7 +213,7 @@ async fn scenario(server: &TestServer) -> anyhow::Result<Vec<String>> {
     let blue = Client::Gst(
         GstPeer::join(
             &server.ws_url(),
-            ROOM,
+            &ticket,
             "Blue",
             BLUE,
             BLUE_HZ,

@@ -9,6 +9,7 @@ use futures::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
 
+use support::api::Ticket;
 use support::gst_peer::{GstPeer, VideoCodec};
 use support::server::TestServer;
 
@@ -61,10 +62,10 @@ async fn expect_error(ws: &mut Socket, text: String, code: &str) {
     );
 }
 
-async fn join(ws: &mut Socket, room: &str, name: &str) -> Value {
+async fn join(ws: &mut Socket, ticket: &Ticket, name: &str) -> Value {
     send_text(
         ws,
-        json!({"type":"join","room":room,"name":name}).to_string(),
+        json!({"type":"join","room":ticket.room,"name":name,"token":ticket.token}).to_string(),
     )
     .await;
     next_of(ws, "joined").await
@@ -73,12 +74,16 @@ async fn join(ws: &mut Socket, room: &str, name: &str) -> Value {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_input_gets_clear_errors_and_the_room_carries_on() {
     let server = TestServer::start().expect("server starts");
-    let room = "bad-input";
+    let ticket = server
+        .room("owner", "bad-input")
+        .expect("room set up")
+        .guest();
+    let room = ticket.room.as_str();
 
     // A real participant whose composite must keep flowing through all of this.
     let peer = match GstPeer::join(
         &server.ws_url(),
-        room,
+        &ticket,
         "Steady",
         [0, 200, 0],
         700,
@@ -137,11 +142,11 @@ async fn bad_input_gets_clear_errors_and_the_room_carries_on() {
     }
 
     // After joining.
-    let joined = join(&mut ws, room, "Probe").await;
+    let joined = join(&mut ws, &ticket, "Probe").await;
     assert_eq!(joined["room"], room);
     expect_error(
         &mut ws,
-        json!({"type":"join","room":room,"name":"Again"}).to_string(),
+        json!({"type":"join","room":room,"name":"Again","token":ticket.token}).to_string(),
         "conflict",
     )
     .await;
@@ -202,15 +207,17 @@ async fn bad_input_gets_clear_errors_and_the_room_carries_on() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_second_join_with_the_same_token_replaces_the_first_connection() {
     let server = TestServer::start().expect("server starts");
+    let room = server.room("ana", "reconnect").expect("room set up");
+    // Ana's session token is her identity: her second socket replaces the first.
     let join_msg =
-        json!({"type":"join","room":"reconnect","name":"Ana","token":"tab-1234"}).to_string();
+        json!({"type":"join","room":room.id,"name":"Ana","token":room.owner_token}).to_string();
 
     let mut first = connect(&server).await;
     send_text(&mut first, join_msg.clone()).await;
     let first_id = next_of(&mut first, "joined").await["participantId"].clone();
 
     let mut other = connect(&server).await;
-    let other_joined = join(&mut other, "reconnect", "Ben").await;
+    let other_joined = join(&mut other, &room.guest(), "Ben").await;
 
     let mut second = connect(&server).await;
     send_text(&mut second, join_msg).await;
@@ -253,13 +260,17 @@ async fn a_second_join_with_the_same_token_replaces_the_first_connection() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_participant_whose_media_never_arrives_is_removed() {
     let server = TestServer::start().expect("server starts");
+    let ticket = server
+        .room("owner", "liveness")
+        .expect("room set up")
+        .guest();
     let mut watcher = connect(&server).await;
-    join(&mut watcher, "liveness", "Watcher").await;
+    join(&mut watcher, &ticket, "Watcher").await;
 
     // A client that negotiates and then never sends a packet (as if its network vanished),
     // while its socket stays open.
     let mut silent = connect(&server).await;
-    let joined = join(&mut silent, "liveness", "Ghost").await;
+    let joined = join(&mut silent, &ticket, "Ghost").await;
     let started = Instant::now();
     send_text(
         &mut silent,

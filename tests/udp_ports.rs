@@ -18,12 +18,23 @@ const RANGE: std::ops::RangeInclusive<u16> = 41000..=41049;
 async fn media_uses_only_the_configured_udp_port_range() {
     let range_arg = format!("{}-{}", RANGE.start(), RANGE.end());
     let server = TestServer::start_with(&["--udp-ports", &range_arg]).expect("server starts");
-    let red = GstPeer::join(&server.ws_url(), ROOM, "Red", RED, 700, VideoCodec::H264)
+    let room = server
+        .room("owner", ROOM)
+        .expect("owner, room and invite are set up");
+    let ticket = room.guest();
+    let red = GstPeer::join(&server.ws_url(), &ticket, "Red", RED, 700, VideoCodec::H264)
         .await
         .expect("red joins");
-    let blue = GstPeer::join(&server.ws_url(), ROOM, "Blue", BLUE, 1100, VideoCodec::H264)
-        .await
-        .expect("blue joins");
+    let blue = GstPeer::join(
+        &server.ws_url(),
+        &ticket,
+        "Blue",
+        BLUE,
+        1100,
+        VideoCodec::H264,
+    )
+    .await
+    .expect("blue joins");
     let rects = grid(2, CANVAS);
     let both = [(rects[0], RED), (rects[1], BLUE)];
     for peer in [&red, &blue] {

@@ -17,9 +17,13 @@ const MEASURE_FOR: Duration = Duration::from_secs(6);
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_vp8_only_receiver_gets_a_vp8_composite_at_full_rate() {
     let server = TestServer::start().expect("server starts");
+    let room = server
+        .room("owner", ROOM)
+        .expect("owner, room and invite are set up");
+    let ticket = room.guest();
     let green = GstPeer::join(
         &server.ws_url(),
-        ROOM,
+        &ticket,
         "Green",
         GREEN,
         700,
@@ -27,9 +31,16 @@ async fn a_vp8_only_receiver_gets_a_vp8_composite_at_full_rate() {
     )
     .await
     .expect("the H.264 peer joins");
-    let blue = GstPeer::join(&server.ws_url(), ROOM, "Blue", BLUE, 1100, VideoCodec::Vp8)
-        .await
-        .expect("the VP8 peer joins");
+    let blue = GstPeer::join(
+        &server.ws_url(),
+        &ticket,
+        "Blue",
+        BLUE,
+        1100,
+        VideoCodec::Vp8,
+    )
+    .await
+    .expect("the VP8 peer joins");
     let playing = wait_until_async(Duration::from_secs(15), || {
         green.is_playing() && blue.is_playing()
     })

@@ -189,9 +189,10 @@ pub struct LoadClient {
 impl LoadClient {
     /// Builds the client's pipeline, starts sending, joins `room` and negotiates. Returns once
     /// the server's answer is applied; the composite arrives shortly after.
+    /// `room` is the label used in reports and the (room id, invite token) that join needs.
     pub async fn join(
         ws_url: &str,
-        room: &str,
+        (room, ticket): (&str, &(String, String)),
         name: &str,
         clip: &Clip,
         feeder: &Arc<Feeder>,
@@ -266,7 +267,8 @@ impl LoadClient {
         *locked(&stats.join_sent) = Some(Instant::now());
         send(
             &out_tx,
-            json!({"type": "join", "room": room, "name": name, "role": "participant"}),
+            json!({"type": "join", "room": ticket.0, "name": name, "role": "participant",
+                   "token": ticket.1}),
         )?;
         match next_control(&mut control_rx).await {
             Ok(Control::Joined) => *locked(&stats.joined) = Some(Instant::now()),

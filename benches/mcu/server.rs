@@ -135,6 +135,52 @@ impl Server {
         format!("ws://{}/ws", self.addr)
     }
 
+    /// Registers an owner for `label`, creates a room and a participant invite; returns the
+    /// room id and the invite token every load client of that room joins with.
+    pub fn guest_ticket(&self, label: &str) -> Result<(String, String)> {
+        let base = format!("http://{}", self.addr);
+        let post = |path: &str, token: Option<&str>, body: serde_json::Value| {
+            let mut req = ureq::post(&format!("{base}{path}"));
+            if let Some(t) = token {
+                req = req.set("Authorization", &format!("Bearer {t}"));
+            }
+            req.send_json(body)
+                .with_context(|| format!("POST {path}"))?
+                .into_json::<serde_json::Value>()
+                .with_context(|| format!("POST {path}: reply is not JSON"))
+        };
+        let field = |v: &serde_json::Value, f: &str| {
+            v[f].as_str()
+                .map(str::to_owned)
+                .with_context(|| format!("no '{f}' in {v}"))
+        };
+        let owner = format!("owner-{label}");
+        let password = "bench-owner-passphrase";
+        post(
+            "/api/auth/register",
+            None,
+            serde_json::json!({"username": owner, "password": password}),
+        )?;
+        let login = post(
+            "/api/auth/login",
+            None,
+            serde_json::json!({"username": owner, "password": password}),
+        )?;
+        let session = field(&login, "token")?;
+        let room = post(
+            "/api/rooms",
+            Some(&session),
+            serde_json::json!({"name": label}),
+        )?;
+        let room_id = field(&room, "id")?;
+        let invite = post(
+            &format!("/api/rooms/{room_id}/invites"),
+            Some(&session),
+            serde_json::json!({"role": "participant"}),
+        )?;
+        Ok((room_id, field(&invite, "token")?))
+    }
+
     pub fn pid(&self) -> u32 {
         self.child.id()
     }

@@ -3,8 +3,8 @@
 use actix_web::{HttpResponse, web};
 use serde_json::json;
 
-use crate::rooms::RoomManager;
+use crate::app_state::AppState;
 
-pub async fn healthz(rooms: web::Data<RoomManager>) -> HttpResponse {
-    HttpResponse::Ok().json(json!({"status": "ok", "rooms": rooms.live_rooms()}))
+pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok().json(json!({"status": "ok", "rooms": state.rooms.live_rooms()}))
 }

@@ -1,15 +1,45 @@
-//! HTTP routes: health, the signalling socket and the web app.
+//! HTTP routes: the JSON API, health, the signalling socket and the web app.
 
+pub mod api_error;
+pub mod auth;
 pub mod errors;
+pub mod extract;
 pub mod health;
+pub mod json;
+pub mod paging;
+pub mod rooms;
 pub mod static_files;
+pub mod users;
 
 use actix_web::web;
 
 /// Registers every route.
 pub fn configure(cfg: &mut web::ServiceConfig, web_dir: &std::path::Path) {
-    cfg.route("/healthz", web::get().to(health::healthz))
+    cfg.app_data(json::config())
+        .app_data(json::path_config())
+        .app_data(json::query_config())
+        .route("/healthz", web::get().to(health::healthz))
         .route("/ws", web::get().to(crate::signalling::ws::upgrade))
-        .service(web::scope("/api").default_service(web::to(errors::api_not_found)));
+        .service(
+            web::scope("/api")
+                .route("/auth/register", web::post().to(auth::register))
+                .route("/auth/login", web::post().to(auth::login))
+                .route("/auth/logout", web::post().to(auth::logout))
+                .route("/me", web::get().to(auth::me))
+                .route("/users", web::get().to(users::list))
+                .route("/users/{id}", web::patch().to(users::update))
+                .route("/rooms", web::get().to(rooms::list))
+                .route("/rooms", web::post().to(rooms::create))
+                .route("/rooms/{id}", web::get().to(rooms::get))
+                .route("/rooms/{id}", web::patch().to(rooms::update))
+                .route("/rooms/{id}", web::delete().to(rooms::delete))
+                .route("/rooms/{id}/invites", web::get().to(rooms::list_invites))
+                .route("/rooms/{id}/invites", web::post().to(rooms::create_invite))
+                .route(
+                    "/rooms/{id}/invites/{invite}",
+                    web::delete().to(rooms::revoke_invite),
+                )
+                .default_service(web::to(errors::api_not_found)),
+        );
     static_files::configure(cfg, web_dir);
 }

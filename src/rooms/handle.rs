@@ -45,8 +45,10 @@ pub enum RoomCommand {
     Leave {
         participant: Uuid,
     },
-    /// The server is stopping: remove everyone, stop the pipeline, then reply.
+    /// The server is stopping, or the room was deleted: tell everyone `notice` (if any),
+    /// remove them, stop the pipeline, then reply.
     Shutdown {
+        notice: Option<ServerMessage>,
         done: oneshot::Sender<()>,
     },
 }

@@ -75,7 +75,10 @@ impl RoomManager {
         let mut waits = Vec::new();
         for handle in handles {
             let (done, finished) = tokio::sync::oneshot::channel();
-            handle.send(super::RoomCommand::Shutdown { done }).await;
+            let notice = None;
+            handle
+                .send(super::RoomCommand::Shutdown { notice, done })
+                .await;
             waits.push(finished);
         }
         for finished in waits {
@@ -85,6 +88,24 @@ impl RoomManager {
             {
                 tracing::warn!("a room did not close within {SHUTDOWN_TIMEOUT:?}");
             }
+        }
+    }
+
+    /// Closes live room `id`, if any, telling its members why; waits for it to stop.
+    pub async fn close(&self, id: &str, notice: crate::signalling::protocol::ServerMessage) {
+        let Some(handle) = self.lock().get(id).cloned() else {
+            return;
+        };
+        let (done, finished) = tokio::sync::oneshot::channel();
+        let notice = Some(notice);
+        handle
+            .send(super::RoomCommand::Shutdown { notice, done })
+            .await;
+        if tokio::time::timeout(SHUTDOWN_TIMEOUT, finished)
+            .await
+            .is_err()
+        {
+            tracing::warn!(room = %id, "a room did not close within {SHUTDOWN_TIMEOUT:?}");
         }
     }
 

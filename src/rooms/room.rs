@@ -26,7 +26,7 @@ struct Member {
     id: Uuid,
     name: String,
     role: Role,
-    identity: Option<String>,
+    identity: String,
     outbound: mpsc::Sender<Outbound>,
     media: Option<ParticipantMedia>,
 }
@@ -67,14 +67,16 @@ impl Room {
         let mut liveness = tokio::time::interval(LIVENESS_INTERVAL);
         let mut bus = None;
         let mut shutdown_done = None;
+        let mut shutdown_notice = None;
         loop {
             let close_at = self
                 .empty_since
                 .map(|t| tokio::time::Instant::from_std(t + grace));
             tokio::select! {
                 command = commands.recv() => match command {
-                    Some(RoomCommand::Shutdown { done }) => {
+                    Some(RoomCommand::Shutdown { notice, done }) => {
                         shutdown_done = Some(done);
+                        shutdown_notice = notice;
                         break;
                     }
                     Some(command) => self.on_command(command).await,
@@ -101,7 +103,7 @@ impl Room {
                 RoomCommand::Join { reply, .. } => {
                     let _ = reply.send(Err(RoomError::Closed));
                 }
-                RoomCommand::Shutdown { done } => {
+                RoomCommand::Shutdown { done, .. } => {
                     let _ = done.send(());
                 }
                 _ => {}
@@ -110,6 +112,9 @@ impl Room {
         // Members still here when the room stops (server shutdown) are closed; their media
         // goes with the whole pipeline at once rather than branch by branch.
         for member in self.members.drain(..) {
+            if let Some(notice) = &shutdown_notice {
+                let _ = member.outbound.try_send(Outbound::Message(notice.clone()));
+            }
             let _ = member.outbound.try_send(Outbound::Close);
         }
         if let Some(pipeline) = self.pipeline.take() {
@@ -140,7 +145,7 @@ impl Room {
             } => self.on_remote_ice(participant, m_line, &candidate),
             RoomCommand::Leave { participant } => self.remove(participant, None).await,
             // Handled by the loop in `run`.
-            RoomCommand::Shutdown { done } => {
+            RoomCommand::Shutdown { done, .. } => {
                 let _ = done.send(());
             }
         }
@@ -152,20 +157,18 @@ impl Room {
         outbound: mpsc::Sender<Outbound>,
     ) -> Result<Uuid, RoomError> {
         // The same identity on a new socket replaces the old connection (a reconnect).
-        if let Some(identity) = &request.identity {
-            let old = self
-                .members
-                .iter()
-                .find(|m| m.identity.as_ref() == Some(identity))
-                .map(|m| m.id);
-            if let Some(old) = old {
-                let msg =
-                    ServerMessage::error(ErrorCode::Conflict, "replaced by a newer connection");
-                self.remove(old, Some(msg)).await;
-            }
+        let old = self
+            .members
+            .iter()
+            .find(|m| m.identity == request.identity)
+            .map(|m| m.id);
+        if let Some(old) = old {
+            let msg = ServerMessage::error(ErrorCode::Conflict, "replaced by a newer connection");
+            self.remove(old, Some(msg)).await;
         }
-        if self.members.len() >= self.settings.max_participants {
-            return Err(RoomError::Full(self.settings.max_participants));
+        let limit = request.limit.min(self.settings.max_participants);
+        if self.members.len() >= limit {
+            return Err(RoomError::Full(limit));
         }
         if self.pipeline.is_none() {
             match RoomPipeline::start(&self.handle.id, &self.settings) {

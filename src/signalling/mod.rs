@@ -1,6 +1,8 @@
 //! WebSocket signalling: the message contract, the pure router and the socket loop.
 
+pub mod origin;
 pub mod protocol;
+pub mod rate;
 pub mod router;
 pub mod validate;
 pub mod ws;

@@ -12,6 +12,8 @@ pub const MAX_MESSAGE_BYTES: usize = 64 * 1024;
 /// What a member of a room is allowed to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
+    /// The room's owner (given by the server, never asked for).
+    Owner,
     Presenter,
     Participant,
     Viewer,
@@ -20,6 +22,7 @@ pub enum Role {
 impl Role {
     pub fn as_str(self) -> &'static str {
         match self {
+            Role::Owner => "owner",
             Role::Presenter => "presenter",
             Role::Participant => "participant",
             Role::Viewer => "viewer",
@@ -36,20 +39,46 @@ impl Role {
     }
 }
 
-/// A validated `join`.
+/// A well-formed `join`, before its token is checked.
+#[derive(Debug, Clone)]
+pub struct JoinAsk {
+    pub room: String,
+    pub name: String,
+    /// The role asked for (never `Owner`).
+    pub role: Role,
+    /// Session or invite token; secret, so never printed.
+    pub token: Option<secrecy::SecretString>,
+}
+
+impl PartialEq for JoinAsk {
+    fn eq(&self, other: &Self) -> bool {
+        use secrecy::ExposeSecret;
+        self.room == other.room
+            && self.name == other.name
+            && self.role == other.role
+            && self.token.as_ref().map(|t| t.expose_secret().to_owned())
+                == other.token.as_ref().map(|t| t.expose_secret().to_owned())
+    }
+}
+
+impl Eq for JoinAsk {}
+
+/// An admitted join, as the room receives it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JoinRequest {
     pub room: String,
     pub name: String,
     pub role: Role,
     /// Who the client is; a second join with the same identity replaces the first.
-    pub identity: Option<String>,
+    pub identity: String,
+    /// The room's participant limit (viewers not counted).
+    pub limit: usize,
 }
 
 /// What the socket loop should do with a message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
-    Join(JoinRequest),
+    Join(JoinAsk),
     Offer(String),
     Ice { candidate: String, m_line: u32 },
     Leave,
@@ -127,21 +156,15 @@ pub fn route(joined: bool, message: ClientMessage) -> Result<Action, RouteError>
             let room = validate::room_id(&room).map_err(RouteError::bad_request)?;
             let name = validate::display_name(&name).map_err(RouteError::bad_request)?;
             let role = Role::parse(role.as_deref())?;
-            if role == Role::Viewer {
-                return Err(RouteError::new(
-                    ErrorCode::Unsupported,
-                    "receive-only viewers are not available on this server yet",
-                ));
-            }
-            let identity = token.filter(|t| !t.is_empty());
-            if identity.as_ref().is_some_and(|t| t.len() > 512) {
+            let token = token.filter(|t| !t.is_empty());
+            if token.as_ref().is_some_and(|t| t.len() > 512) {
                 return Err(RouteError::bad_request("token is too long"));
             }
-            Ok(Action::Join(JoinRequest {
+            Ok(Action::Join(JoinAsk {
                 room,
                 name,
                 role,
-                identity,
+                token: token.map(secrecy::SecretString::from),
             }))
         }
         _ if !joined => Err(RouteError::bad_request("join a room first")),
@@ -175,12 +198,24 @@ mod tests {
             .expect("valid");
         assert_eq!(
             a,
-            Action::Join(JoinRequest {
+            Action::Join(JoinAsk {
                 room: "r1".into(),
                 name: "Ann".into(),
                 role: Role::Participant,
-                identity: None
+                token: None
             })
+        );
+        let a =
+            decode(r#"{"type":"join","room":"r1","name":"Ann","token":"crs_x","role":"viewer"}"#)
+                .and_then(|m| route(false, m))
+                .expect("valid");
+        let Action::Join(ask) = a else {
+            panic!("a join")
+        };
+        assert_eq!(ask.role, Role::Viewer);
+        assert!(
+            !format!("{ask:?}").contains("crs_x"),
+            "tokens are never printed"
         );
     }
 
@@ -236,6 +271,14 @@ mod tests {
                 r#"{"type":"join","room":"r","name":"n","role":"king"}"#
             ),
             ErrorCode::BadRequest
+        );
+        assert_eq!(
+            code_of(
+                false,
+                r#"{"type":"join","room":"r","name":"n","role":"owner"}"#
+            ),
+            ErrorCode::BadRequest,
+            "ownership is given by the server, never asked for"
         );
     }
 

@@ -7,9 +7,15 @@ use actix_ws::{AggregatedMessage, AggregatedMessageStream, Session};
 use tokio::sync::mpsc;
 use uuid::Uuid;
 
+use secrecy::ExposeSecret;
+
 use super::protocol::{ErrorCode, ServerMessage};
-use super::router::{self, Action, JoinRequest, RouteError};
-use crate::rooms::{Outbound, RoomCommand, RoomError, RoomHandle, RoomManager};
+use super::rate::RateLimiter;
+use super::router::{self, Action, JoinAsk, JoinRequest, Role, RouteError};
+use crate::app_state::AppState;
+use crate::auth::admission::{AdmitError, admit};
+use crate::http::errors::json_error;
+use crate::rooms::{Outbound, RoomCommand, RoomError, RoomHandle};
 
 /// Frames above this are a protocol violation and end the socket; frames between the
 /// contract's 64 KiB and this get a `too_large` error and the socket stays open.
@@ -21,20 +27,36 @@ const CLIENT_TIMEOUT: Duration = Duration::from_secs(15);
 /// A join that races with its room's closing retries on the room's successor.
 const JOIN_ATTEMPTS: usize = 3;
 
-/// `GET /ws`: upgrades and spawns the session loop.
+/// `GET /ws`: checks the page's origin, upgrades and spawns the session loop.
 pub async fn upgrade(
     req: HttpRequest,
     body: web::Payload,
-    rooms: web::Data<RoomManager>,
+    state: web::Data<AppState>,
 ) -> Result<HttpResponse, actix_web::Error> {
+    let origin = req
+        .headers()
+        .get(actix_web::http::header::ORIGIN)
+        .map(|v| v.to_str().unwrap_or("invalid"));
+    let host = req.connection_info().host().to_owned();
+    if !super::origin::allowed(origin, &host, &state.settings.auth.allowed_origins) {
+        tracing::info!(
+            origin = origin.unwrap_or(""),
+            "socket refused: origin not allowed"
+        );
+        return Ok(json_error(
+            actix_web::http::StatusCode::FORBIDDEN,
+            "forbidden",
+            "this page's origin may not open the signalling socket",
+        ));
+    }
     let (response, session, stream) = actix_ws::handle(&req, body)?;
     let stream = stream
         .max_frame_size(MAX_FRAME_BYTES)
         .aggregate_continuations()
         .max_continuation_size(MAX_FRAME_BYTES);
-    let rooms = rooms.get_ref().clone();
+    let state = state.get_ref().clone();
     actix_web::rt::spawn(async move {
-        let (this, outbound_rx) = SocketSession::new(session, rooms);
+        let (this, outbound_rx) = SocketSession::new(session, state);
         run_session(this, outbound_rx, stream).await;
     });
     Ok(response)
@@ -42,20 +64,28 @@ pub async fn upgrade(
 
 struct SocketSession {
     session: Session,
-    rooms: RoomManager,
+    state: AppState,
     joined: Option<(RoomHandle, Uuid)>,
     outbound_tx: mpsc::Sender<Outbound>,
+    rate: RateLimiter,
 }
 
 impl SocketSession {
-    fn new(session: Session, rooms: RoomManager) -> (Self, mpsc::Receiver<Outbound>) {
+    fn new(session: Session, state: AppState) -> (Self, mpsc::Receiver<Outbound>) {
         let (outbound_tx, outbound_rx) = mpsc::channel(OUTBOUND_QUEUE);
+        let a = &state.settings.auth;
+        let rate = RateLimiter::new(
+            a.socket_messages_per_sec,
+            a.socket_message_burst,
+            Instant::now(),
+        );
         (
             Self {
                 session,
-                rooms,
+                state,
                 joined: None,
                 outbound_tx,
+                rate,
             },
             outbound_rx,
         )
@@ -121,6 +151,13 @@ async fn run_session(
 impl SocketSession {
     /// Handles one text frame; false when the socket is gone.
     async fn on_text(&mut self, text: &str) -> bool {
+        if !self.rate.allow(Instant::now()) {
+            let e = RouteError::new(
+                ErrorCode::RateLimited,
+                "too many messages; this one was dropped",
+            );
+            return self.send(&e.to_message()).await;
+        }
         let action = router::decode(text).and_then(|m| router::route(self.joined.is_some(), m));
         let action = match action {
             Ok(a) => a,
@@ -149,9 +186,42 @@ impl SocketSession {
         true
     }
 
-    async fn join(&mut self, request: JoinRequest) -> Result<(), RouteError> {
+    async fn join(&mut self, ask: JoinAsk) -> Result<(), RouteError> {
+        let token = ask.token.as_ref().map(|t| t.expose_secret());
+        let admission = admit(
+            &self.state.accounts,
+            &self.state.directory,
+            token,
+            &ask.name,
+            &ask.room,
+            ask.role,
+        )
+        .await
+        .map_err(|e| match e {
+            AdmitError::Unauthorized(m) => RouteError::new(ErrorCode::Unauthorized, m),
+            AdmitError::Expired => RouteError::new(ErrorCode::Expired, e.to_string()),
+            AdmitError::Forbidden(m) => RouteError::new(ErrorCode::Forbidden, m),
+            AdmitError::NotFound => RouteError::new(ErrorCode::NotFound, "no such room"),
+            AdmitError::Db(err) => {
+                tracing::error!(%err, "join: database error");
+                RouteError::new(ErrorCode::Internal, "the server could not check the join")
+            }
+        })?;
+        if admission.role == Role::Viewer {
+            return Err(RouteError::new(
+                ErrorCode::Unsupported,
+                "receive-only viewers are not available on this server yet",
+            ));
+        }
+        let request = JoinRequest {
+            room: ask.room,
+            name: ask.name,
+            role: admission.role,
+            identity: admission.identity,
+            limit: admission.limit,
+        };
         for _ in 0..JOIN_ATTEMPTS {
-            let handle = self.rooms.get_or_create(&request.room);
+            let handle = self.state.rooms.get_or_create(&request.room);
             match handle.join(request.clone(), self.outbound_tx.clone()).await {
                 Ok(id) => {
                     self.joined = Some((handle, id));

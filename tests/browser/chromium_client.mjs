@@ -1,10 +1,24 @@
 #!/usr/bin/env node
 // A real browser participant for the end-to-end tests: headless Chromium with
 // file-backed fake camera and microphone, driven through the web UI exactly as
-// a person would use it (fill the form, click Join, later click Leave).
+// a person would use it (sign in or open an invite link, fill the form, click
+// Join, later click Leave).
 //
-//   node tests/browser/chromium_client.mjs --url http://127.0.0.1:PORT --room ROOM --name NAME \
-//        [--video red.y4m] [--audio tone.wav] [--freqs 500,700,1100] [--chromium /usr/bin/chromium]
+// A member with an account, joining a room that already exists:
+//   node tests/browser/chromium_client.mjs --url http://127.0.0.1:PORT --room ROOM_ID \
+//        --username USER --password PASS [--name NAME] [media options]
+//   Opens /?room=ROOM_ID, signs in through the sign-in form (if the server
+//   answers 401 to the login, it creates the account through the form's
+//   "Create account" mode first, which then signs in), checks that #room holds
+//   ROOM_ID, and joins. --name replaces the display name, which defaults to
+//   the user name. Each simultaneous client needs its own user: a second join
+//   with the same session replaces the first.
+// A guest with an invite link:
+//   node tests/browser/chromium_client.mjs --invite-url 'http://127.0.0.1:PORT/?room=ID&invite=TOKEN' \
+//        [--name NAME] [media options]
+//   Opens that link (no sign-in), fills #name (default "Chromium") and joins.
+// Media options, for both: [--video red.y4m] [--audio tone.wav] [--freqs 500,700,1100]
+//   [--chromium /usr/bin/chromium]
 //
 // stdout carries one JSON object per line and nothing else (diagnostics go to
 // stderr). `t` is milliseconds since the Join click.
@@ -13,11 +27,14 @@
 //   {"event":"stats","t","frames","fps","maxGapMs","width","height"}   every second
 //   {"event":"frame","t","png"} the composite at its natural size, every 500 ms
 //   {"event":"audio","t","levels":{"<Hz>":dBFS}}  every second, once audio is received
-//   {"event":"error","message"} page errors, server errors, a lost connection, timeouts
+//   {"event":"error","message"} page errors, server errors, a failed sign-in, a
+//                               lost connection, timeouts
 //   {"event":"left"}            after the `leave` command
 // stdin commands, one per line: `leave` (click Leave, keep running), `quit`.
-// End of stdin, SIGINT and SIGTERM also quit. Exit status 1 if the join does
-// not reach "connected" within 20 s or the browser dies.
+// End of stdin, SIGINT and SIGTERM also quit. Exit status 1 if sign-in fails,
+// the join is refused (including being sent back to the sign-in or join page),
+// the join does not reach "connected" within 20 s, or the browser dies; 2 for
+// bad options.
 // Every 5 s stderr gets the peer connection's receive statistics (packets,
 // frames decoded, SSRCs), which tell "nothing arrives" from "arrives but is
 // not shown" when `stats` reports no frames.
@@ -29,6 +46,7 @@ import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 
 const JOIN_TIMEOUT_MS = 20_000;
+const SIGN_IN_TIMEOUT_MS = 15_000;
 const LEAVE_TIMEOUT_MS = 10_000;
 const ERROR_GRACE_MS = 5000;
 const STATS_INTERVAL_MS = 1000;
@@ -42,7 +60,10 @@ const { values: opts } = parseArgs({
   options: {
     url: { type: 'string' },
     room: { type: 'string' },
-    name: { type: 'string', default: 'Chromium' },
+    username: { type: 'string' },
+    password: { type: 'string' },
+    'invite-url': { type: 'string' },
+    name: { type: 'string' },
     video: { type: 'string' },
     audio: { type: 'string' },
     freqs: { type: 'string', default: '' },
@@ -53,9 +74,20 @@ const { values: opts } = parseArgs({
 const emit = (obj) => process.stdout.write(`${JSON.stringify(obj)}\n`);
 const log = (...args) => console.error('[chromium_client]', ...args);
 
-if (!opts.url || !opts.room) {
-  log('usage: chromium_client.mjs --url URL --room ROOM [--name NAME] [--video FILE] [--audio FILE] [--freqs HZ,HZ]');
-  emit({ event: 'error', message: '--url and --room are required' });
+const USAGE =
+  'usage: chromium_client.mjs (--url URL --room ROOM --username USER --password PASS | --invite-url URL)' +
+  ' [--name NAME] [--video FILE] [--audio FILE] [--freqs HZ,HZ]';
+const inviteUrl = opts['invite-url'];
+const asMember = opts.username !== undefined || opts.password !== undefined;
+let optionProblem = null;
+if (inviteUrl && asMember) optionProblem = '--invite-url joins as a guest; it cannot be combined with --username/--password';
+else if (inviteUrl && !URL.canParse(inviteUrl)) optionProblem = `bad --invite-url: ${inviteUrl}`;
+else if (!inviteUrl && (!opts.url || !opts.room || !opts.username || !opts.password)) {
+  optionProblem = '--url, --room, --username and --password are required (or --invite-url for a guest)';
+}
+if (optionProblem) {
+  log(USAGE);
+  emit({ event: 'error', message: optionProblem });
   process.exit(2);
 }
 const freqs = opts.freqs
@@ -386,14 +418,86 @@ async function main() {
   }, DIAGNOSTICS_INTERVAL_MS);
   diagnostics.unref();
 
-  const pageUrl = `${opts.url.replace(/\/+$/, '')}/?room=${encodeURIComponent(opts.room)}`;
+  const alerts = async () => {
+    // An alert renders a moment after the reply that caused it.
+    await page.locator('[role="alert"]').first().waitFor({ state: 'visible', timeout: 2000 }).catch(() => {});
+    return page.locator('[role="alert"]').allTextContents().catch(() => []);
+  };
+
+  /**
+   * Submits the sign-in form in one of its modes ('sign-in' or 'register')
+   * and returns the HTTP status the server gave that request, or null when
+   * the form's own checks kept it from being sent.
+   */
+  const submitAuthForm = async (mode) => {
+    const apiPath = mode === 'register' ? '/api/auth/register' : '/api/auth/login';
+    await page.getByTestId(`mode-${mode}`).click();
+    await page.locator('#username').fill(opts.username);
+    await page.locator('#password').fill(opts.password);
+    const reply = page
+      .waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === apiPath, {
+        timeout: SIGN_IN_TIMEOUT_MS,
+      })
+      .then((r) => r.status());
+    const refusedByForm = page
+      .locator('.MuiFormHelperText-root.Mui-error')
+      .first()
+      .waitFor({ state: 'visible', timeout: SIGN_IN_TIMEOUT_MS })
+      .then(() => null);
+    await page.getByTestId(mode).click();
+    const status = await Promise.race([reply, refusedByForm]);
+    reply.catch(() => {});
+    refusedByForm.catch(() => {});
+    if (status === null) {
+      const problems = await page.locator('.MuiFormHelperText-root.Mui-error').allTextContents();
+      throw new Error(`the ${mode} form refused the input: ${problems.join('; ')}`);
+    }
+    return status;
+  };
+
+  const signIn = async () => {
+    await page.locator('#username').waitFor({ state: 'visible', timeout: SIGN_IN_TIMEOUT_MS });
+    let status = await submitAuthForm('sign-in');
+    if (status === 401) {
+      log(`login as "${opts.username}" refused with 401; creating the account`);
+      status = await submitAuthForm('register');
+      // 409: another client created the same account meanwhile.
+      if (status === 409) status = await submitAuthForm('sign-in');
+    }
+    // After a 201 the page signs in by itself.
+    if (status !== 200 && status !== 201) {
+      throw new Error(`HTTP ${status}: ${(await alerts()).join('; ') || 'no message shown'}`);
+    }
+    try {
+      await page.locator('#room').waitFor({ state: 'visible', timeout: SIGN_IN_TIMEOUT_MS });
+    } catch {
+      throw new Error(`the join page did not appear: ${(await alerts()).join('; ') || 'no message shown'}`);
+    }
+  };
+
+  const pageUrl = inviteUrl ?? `${opts.url.replace(/\/+$/, '')}/?room=${encodeURIComponent(opts.room)}`;
   try {
     await page.goto(pageUrl, { waitUntil: 'load', timeout: 15_000 });
-    await page.locator('#name').fill(opts.name);
-    const room = page.locator('#room');
-    if ((await room.inputValue()) !== opts.room) {
-      log('the room field was not filled from ?room=; typing it');
-      await room.fill(opts.room);
+  } catch (err) {
+    return fatal(`could not open ${pageUrl}: ${err.message}`);
+  }
+  if (!inviteUrl) {
+    try {
+      await signIn();
+    } catch (err) {
+      return fatal(`sign-in as "${opts.username}" failed: ${err.message}`);
+    }
+  }
+  try {
+    if (inviteUrl) await page.locator('#name').fill(opts.name ?? 'Chromium');
+    else {
+      // The display name defaults to the user name.
+      if (opts.name !== undefined) await page.locator('#name').fill(opts.name);
+      const room = page.locator('#room');
+      if ((await room.inputValue()) !== opts.room) {
+        log('the room field was not filled from ?room=; typing it');
+        await room.fill(opts.room);
+      }
     }
     await page.locator('#original-sound').check();
     await page.evaluate(pageMonitor, {
@@ -407,14 +511,29 @@ async function main() {
     log(`clicking Join ${clickAt - startedAt} ms after start`);
     joinTimer = setTimeout(async () => {
       const status = await page.locator('[data-testid="status"]').textContent({ timeout: 1000 }).catch(() => null);
-      const alerts = await page.locator('[role="alert"]').allTextContents().catch(() => []);
-      const detail = [status !== null ? `status "${status}"` : 'no status line', ...alerts].join('; ');
+      const shown = await page.locator('[role="alert"]').allTextContents().catch(() => []);
+      const detail = [status !== null ? `status "${status}"` : 'no status line', ...shown].join('; ');
       fatal(`not connected within ${JOIN_TIMEOUT_MS / 1000} s (${detail})`);
     }, JOIN_TIMEOUT_MS);
     await page.getByTestId('join').click();
   } catch (err) {
     return fatal(`could not join through ${pageUrl}: ${err.message}`);
   }
+
+  // A refused token (an expired session, a withdrawn invite) takes the page
+  // from the room back to the sign-in form (a member) or to the join form
+  // with an alert (a guest), where no status line is left to report it; the
+  // join form's alert also tells why the camera could not be opened.
+  const watchForReturn = async () => {
+    const joinFormAlert = 'form:has([data-testid="join"]) [role="alert"]';
+    await page.locator(`#username, ${joinFormAlert}`).first().waitFor({ state: 'visible', timeout: 0 });
+    if (leaving || quitting) return;
+    const where = (await page.locator('#username').isVisible()) ? 'sent back to sign-in' : 'the join page shows';
+    const message = `${where}: ${(await alerts()).join('; ') || 'no message shown'}`;
+    if (joined) emit({ event: 'error', message });
+    else fatal(`join failed: ${message}`);
+  };
+  watchForReturn().catch(() => {});
 
   const leave = async () => {
     leaving = true;

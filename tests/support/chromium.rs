@@ -92,10 +92,11 @@ pub struct ChromiumClient {
 }
 
 impl ChromiumClient {
-    /// Starts the script against the server at `url` (`http://127.0.0.1:PORT`).
+    /// Starts the script against the server at `url` (`http://127.0.0.1:PORT`); it signs in
+    /// through the page as the room's owner and joins as `name`.
     pub fn start(
         url: &str,
-        room: &str,
+        room: &super::api::TestRoom,
         name: &str,
         media: &FakeMedia,
         freqs: &[u32],
@@ -108,7 +109,13 @@ impl ChromiumClient {
             .join(",");
         let mut child = Command::new("node")
             .arg(SCRIPT)
-            .args(["--url", url, "--room", room, "--name", name])
+            .args(["--url", url, "--room", &room.id, "--name", name])
+            .args([
+                "--username",
+                &room.owner,
+                "--password",
+                super::api::PASSWORD,
+            ])
             .arg("--video")
             .arg(&media.video)
             .arg("--audio")

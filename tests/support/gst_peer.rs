@@ -15,6 +15,7 @@ use serde_json::json;
 use tokio::sync::{mpsc, oneshot};
 
 use super::analysis::{self, Frame};
+use super::api::Ticket;
 use super::signalling::{self, Control, Notes, Outgoing, SIGNALLING_TIMEOUT, next_control, send};
 
 /// Received audio kept for tone analysis (enough for a 32768-point FFT at 48 kHz).
@@ -98,13 +99,13 @@ pub struct GstPeer {
 }
 
 impl GstPeer {
-    /// Joins `room` as `name`, sending `rgb` video (640×360@30 in `codec`) and a mono
+    /// Joins the ticket's room as `name`, sending `rgb` video (640×360@30 in `codec`) and a mono
     /// `tone_hz` sine.
     ///
     /// Returns once the server's answer has been applied; media flows shortly after.
     pub async fn join(
         ws_url: &str,
-        room: &str,
+        room: &Ticket,
         name: &str,
         rgb: [u8; 3],
         tone_hz: u32,
@@ -116,7 +117,7 @@ impl GstPeer {
     /// [`GstPeer::join`] with every option.
     pub async fn join_with(
         ws_url: &str,
-        room: &str,
+        ticket: &Ticket,
         name: &str,
         rgb: [u8; 3],
         tone_hz: u32,
@@ -145,7 +146,8 @@ impl GstPeer {
         let joined_at = Instant::now();
         send(
             &out_tx,
-            json!({"type": "join", "room": room, "name": name, "role": "participant"}),
+            json!({"type": "join", "room": ticket.room, "name": name, "role": "participant",
+                   "token": ticket.token}),
         )?;
         let participant_id = match next_control(&mut control_rx).await? {
             Control::Joined(id) => id,

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod analysis;
+pub mod api;
 pub mod chromium;
 pub mod gst_peer;
 pub mod media_files;

@@ -9,6 +9,10 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
+/// Test servers hash passwords cheaply, through the explicit setting (never a weaker default),
+/// so that tests can register many accounts quickly.
+const TEST_CONFIG: &str = "[auth]\nargon2_memory_kib = 1024\nargon2_iterations = 1\n";
+
 const START_TIMEOUT: Duration = Duration::from_secs(60);
 const STOP_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -29,17 +33,42 @@ impl TestServer {
 
     /// Like [`TestServer::start`], with extra `serve` arguments.
     pub fn start_with(extra_args: &[&str]) -> Result<Self> {
+        Self::start_full(extra_args, None, "")
+    }
+
+    /// Starts against the given database (default: a fresh SQLite file) with extra TOML
+    /// settings appended to the test configuration.
+    pub fn start_full(
+        extra_args: &[&str],
+        database_url: Option<&str>,
+        extra_config: &str,
+    ) -> Result<Self> {
         let dir = tempfile::tempdir().context("creating the server's temporary folder")?;
         let recordings = dir.path().join("recordings");
         std::fs::create_dir_all(&recordings)?;
         let addr = free_loopback_addr()?;
         let log_path = dir.path().join("server.log");
+        let config_path = dir.path().join("test.toml");
+        // Extra lines land in [auth] unless they open a section; a test that sets the argon2
+        // cost itself gets no cheap default.
+        let base = if extra_config.contains("argon2_") {
+            "[auth]\n"
+        } else {
+            TEST_CONFIG
+        };
+        std::fs::write(&config_path, format!("{base}{extra_config}\n"))?;
+        let database_url = database_url.map_or_else(
+            || format!("sqlite://{}/db.sqlite", dir.path().display()),
+            str::to_owned,
+        );
         let log = File::create(&log_path)?;
         let log_err = log.try_clone()?;
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_connect-right"));
         cmd.arg("serve")
             .arg("--bind")
             .arg(addr.to_string())
+            .arg("--config")
+            .arg(&config_path)
             .args(extra_args)
             .current_dir(env!("CARGO_MANIFEST_DIR"))
             .env("CONNECT_RIGHT_RECORDINGS_DIR", &recordings)
@@ -47,10 +76,7 @@ impl TestServer {
                 "CONNECT_RIGHT_WEB_DIR",
                 concat!(env!("CARGO_MANIFEST_DIR"), "/web/dist"),
             )
-            .env(
-                "DATABASE_URL",
-                format!("sqlite://{}/db.sqlite", dir.path().display()),
-            )
+            .env("DATABASE_URL", &database_url)
             .stdin(Stdio::null())
             .stdout(log)
             .stderr(log_err);
@@ -93,6 +119,11 @@ impl TestServer {
     /// `http://127.0.0.1:PORT`
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// Registers `owner`, creates a room named `name` and a participant invite for guests.
+    pub fn room(&self, owner: &str, name: &str) -> Result<super::api::TestRoom> {
+        super::api::TestRoom::create(&self.url(), owner, name)
     }
 
     /// `ws://127.0.0.1:PORT/ws`

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseServerMessage } from './protocol';
+import { describeJoinError, isAuthError, parseServerMessage } from './protocol';
 
 describe('parseServerMessage', () => {
   it('reads joined with its ICE servers', () => {
@@ -38,5 +38,24 @@ describe('parseServerMessage', () => {
     for (const text of ['{"type":"layout"}', 'not json', '[]', 'null', '{"type":"answer"}', '{"type":"ice"}']) {
       expect(parseServerMessage(text)).toBeNull();
     }
+  });
+});
+
+describe('describeJoinError', () => {
+  it('puts the refusals a user can act on in plain words', () => {
+    expect(describeJoinError('room_full', 'room full', false)).toMatch(/room is full/i);
+    expect(describeJoinError('not_found', 'no such room', false)).toMatch(/no room with this id/i);
+    expect(describeJoinError('forbidden', 'forbidden', false)).toMatch(/not allowed/i);
+  });
+
+  it('sends a member back to sign in and a guest to the link', () => {
+    expect(describeJoinError('expired', 'expired', false)).toMatch(/sign in again/i);
+    expect(describeJoinError('unauthorized', 'unauthorized', false)).toMatch(/sign in again/i);
+    expect(describeJoinError('expired', 'expired', true)).toMatch(/invite link has expired/i);
+    expect(isAuthError('expired') && isAuthError('unauthorized') && !isAuthError('forbidden')).toBe(true);
+  });
+
+  it("keeps the server's message for other codes", () => {
+    expect(describeJoinError('bad_request', 'name must be plain text', false)).toBe('name must be plain text');
   });
 });

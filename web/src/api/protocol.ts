@@ -133,3 +133,30 @@ export function parseServerMessage(text: string): ServerMessage | null {
       return null;
   }
 }
+
+/** The session (or invite) token was refused: the user has to sign in again or get a new link. */
+export const isAuthError = (code: string): boolean => code === 'unauthorized' || code === 'expired';
+
+/**
+ * Says in plain words why a join was refused. `guest` is a join with an
+ * invite token rather than a signed-in session. Codes without a sentence of
+ * their own keep the server's message.
+ */
+export function describeJoinError(code: string, message: string, guest: boolean): string {
+  switch (code) {
+    case 'unauthorized':
+      return guest
+        ? 'This invite link is not valid (it may have been withdrawn). Ask for a new one.'
+        : 'You are not signed in. Sign in again.';
+    case 'expired':
+      return guest ? 'This invite link has expired. Ask for a new one.' : 'Your session has expired. Sign in again.';
+    case 'forbidden':
+      return 'You are not allowed to join this room. A private room needs an invite from its owner.';
+    case 'not_found':
+      return 'There is no room with this id. Check the id or the link.';
+    case 'room_full':
+      return 'The room is full. Try again when someone has left.';
+    default:
+      return message;
+  }
+}

@@ -1,7 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { RosterEntry, ServerMessage } from '../api/protocol';
+import { describeJoinError, isAuthError, type RosterEntry, type ServerMessage } from '../api/protocol';
 import { SignallingClient, signallingUrl } from '../api/signalling';
-import { sessionToken } from '../lib/token';
 
 export type ConnectionPhase = 'connecting' | 'connected' | 'disconnected';
 
@@ -9,6 +8,11 @@ export interface RoomConnectionParams {
   room: string;
   name: string;
   localStream: MediaStream;
+  /** The session token of a signed-in user, or a guest's invite token. */
+  token: string;
+  guest: boolean;
+  /** The server refused the token (`unauthorized` / `expired`); the message says so in plain words. */
+  onAuthFailed: (message: string) => void;
 }
 
 export interface RoomConnection {
@@ -45,7 +49,14 @@ const errorText = (err: unknown) => (err instanceof Error ? err.message : String
  * our camera and microphone and receives the room's composite. All WebRTC
  * logic of the app lives here.
  */
-export function useRoomConnection({ room, name, localStream }: RoomConnectionParams): RoomConnection {
+export function useRoomConnection({
+  room,
+  name,
+  localStream,
+  token,
+  guest,
+  onAuthFailed,
+}: RoomConnectionParams): RoomConnection {
   const [phase, setPhase] = useState<ConnectionPhase>('connecting');
   const [error, setError] = useState<string | null>(null);
   const [roster, setRoster] = useState<RosterEntry[]>([]);
@@ -53,6 +64,11 @@ export function useRoomConnection({ room, name, localStream }: RoomConnectionPar
   const [remoteStream, setRemoteStream] = useState<MediaStream | null>(null);
   const [remoteTrackCount, setRemoteTrackCount] = useState(0);
   const leaveRef = useRef<() => void>(() => {});
+  // Read through a ref so that a new callback from the parent does not rejoin.
+  const onAuthFailedRef = useRef(onAuthFailed);
+  useEffect(() => {
+    onAuthFailedRef.current = onAuthFailed;
+  }, [onAuthFailed]);
 
   useEffect(() => {
     let disposed = false;
@@ -137,15 +153,22 @@ export function useRoomConnection({ room, name, localStream }: RoomConnectionPar
         case 'roster':
           setRoster(msg.participants);
           break;
-        case 'error':
+        case 'error': {
+          const text = describeJoinError(msg.code, msg.message, guest);
+          if (isAuthError(msg.code)) {
+            fail(text);
+            onAuthFailedRef.current(text);
+            return;
+          }
           // Whether the error is fatal is the server's call: it closes the socket if so.
-          setError(msg.message);
+          setError(text);
           break;
+        }
       }
     };
 
     const signalling = new SignallingClient(signallingUrl(), {
-      onOpen: () => signalling.send({ type: 'join', room, name, role: 'participant', token: sessionToken() }),
+      onOpen: () => signalling.send({ type: 'join', room, name, role: 'participant', token }),
       onMessage: (msg) => {
         queue = queue.then(() => handle(msg)).catch((err) => fail(`Could not set up the call: ${errorText(err)}`));
       },
@@ -164,7 +187,7 @@ export function useRoomConnection({ room, name, localStream }: RoomConnectionPar
     };
 
     return shutdown;
-  }, [room, name, localStream]);
+  }, [room, name, localStream, token, guest]);
 
   const leave = useCallback(() => leaveRef.current(), []);
 

@@ -13,11 +13,14 @@ interface RoomPageProps {
   room: string;
   name: string;
   localStream: MediaStream;
+  token: string;
+  guest: boolean;
   onLeft: () => void;
+  onAuthFailed: (message: string) => void;
 }
 
-export default function RoomPage({ room, name, localStream, onLeft }: RoomPageProps) {
-  const conn = useRoomConnection({ room, name, localStream });
+export default function RoomPage({ room, name, localStream, token, guest, onLeft, onAuthFailed }: RoomPageProps) {
+  const conn = useRoomConnection({ room, name, localStream, token, guest, onAuthFailed });
   const [copied, setCopied] = useState(false);
 
   const leave = () => {
@@ -37,9 +40,12 @@ export default function RoomPage({ room, name, localStream, onLeft }: RoomPagePr
           {room}
         </Typography>
         <StatusLine status={conn.status} />
-        <Button size="small" onClick={copyLink}>
-          {copied ? 'Link copied' : 'Copy link'}
-        </Button>
+        {/* The plain room link admits signed-in members only; a guest came in by an invite. */}
+        {!guest && (
+          <Button size="small" onClick={copyLink}>
+            {copied ? 'Link copied' : 'Copy room link'}
+          </Button>
+        )}
         <Button variant="contained" color="error" onClick={leave} data-testid="leave">
           Leave
         </Button>

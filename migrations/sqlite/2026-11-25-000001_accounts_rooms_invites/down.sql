@@ -1,0 +1,4 @@
+DROP TABLE invites;
+DROP TABLE rooms;
+DROP TABLE sessions;
+DROP TABLE users;

@@ -1,0 +1,110 @@
+//! The HTTP layer's error: each variant is a status and an error code; causes are logged,
+//! never sent.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+
+use super::errors::json_error;
+use crate::auth::AuthError;
+use crate::db::DbError;
+use crate::rooms::directory::RoomsError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{0}")]
+    Unauthorized(String),
+    #[error("the session has expired; sign in again")]
+    Expired,
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("too many failed sign-ins; try again in {retry_after_secs} s")]
+    RateLimited { retry_after_secs: u64 },
+    #[error("internal error")]
+    Internal(#[source] anyhow::Error),
+}
+
+impl ApiError {
+    fn code(&self) -> &'static str {
+        match self {
+            ApiError::BadRequest(_) => "bad_request",
+            ApiError::Unauthorized(_) => "unauthorized",
+            ApiError::Expired => "expired",
+            ApiError::Forbidden(_) => "forbidden",
+            ApiError::NotFound(_) => "not_found",
+            ApiError::Conflict(_) => "conflict",
+            ApiError::RateLimited { .. } => "rate_limited",
+            ApiError::Internal(_) => "internal",
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::Unauthorized(_) | ApiError::Expired => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let ApiError::Internal(cause) = self {
+            tracing::error!(error = %format!("{cause:#}"), "request failed");
+        }
+        let mut response = json_error(self.status_code(), self.code(), &self.to_string());
+        if let ApiError::RateLimited { retry_after_secs } = self
+            && let Ok(value) =
+                actix_web::http::header::HeaderValue::from_str(&retry_after_secs.to_string())
+        {
+            response
+                .headers_mut()
+                .insert(actix_web::http::header::RETRY_AFTER, value);
+        }
+        response
+    }
+}
+
+impl From<DbError> for ApiError {
+    fn from(e: DbError) -> Self {
+        ApiError::Internal(e.into())
+    }
+}
+
+impl From<AuthError> for ApiError {
+    fn from(e: AuthError) -> Self {
+        match e {
+            AuthError::InvalidInput(m) => ApiError::BadRequest(m),
+            AuthError::UsernameTaken => ApiError::Conflict(e.to_string()),
+            AuthError::InvalidCredentials | AuthError::Unauthorized => {
+                ApiError::Unauthorized(e.to_string())
+            }
+            AuthError::Expired => ApiError::Expired,
+            AuthError::Disabled => ApiError::Forbidden(e.to_string()),
+            AuthError::NoSuchUser => ApiError::NotFound(e.to_string()),
+            AuthError::LastAdmin => ApiError::Conflict(e.to_string()),
+            AuthError::Db(db) => db.into(),
+            AuthError::Hash(h) => ApiError::Internal(h.into()),
+        }
+    }
+}
+
+impl From<RoomsError> for ApiError {
+    fn from(e: RoomsError) -> Self {
+        match e {
+            RoomsError::Invalid(m) => ApiError::BadRequest(m),
+            RoomsError::NotFound => ApiError::NotFound(e.to_string()),
+            RoomsError::Forbidden => ApiError::Forbidden(e.to_string()),
+            RoomsError::Db(db) => db.into(),
+        }
+    }
+}

@@ -1,0 +1,122 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ApiError, createInvite, createRoom, describeApiError, login, logout, me, parseRetryAfter } from './http';
+
+const USER = { id: 'u1', username: 'ana', role: 'member', disabled: false, createdAt: '2026-01-01T00:00:00Z' };
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+  new Response(body === undefined ? null : JSON.stringify(body), {
+    status,
+    headers: { 'Content-Type': 'application/json', ...headers },
+  });
+
+function stubFetch(reply: () => Response | Promise<Response>) {
+  const fetchMock = vi.fn(async (_input: RequestInfo | URL, _init?: RequestInit) => reply());
+  vi.stubGlobal('fetch', fetchMock);
+  return fetchMock;
+}
+
+async function failure(promise: Promise<unknown>): Promise<ApiError> {
+  try {
+    await promise;
+  } catch (err) {
+    expect(err).toBeInstanceOf(ApiError);
+    return err as ApiError;
+  }
+  throw new Error('expected the call to fail');
+}
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+});
+
+describe('http requests', () => {
+  it('posts the credentials as JSON and returns the session', async () => {
+    const fetchMock = stubFetch(() => json(200, { token: 't0k', user: USER, expiresAt: '2026-01-02T00:00:00Z' }));
+    const result = await login('ana', 'correct horse');
+    expect(result.token).toBe('t0k');
+    expect(result.user.username).toBe('ana');
+    const [url, init] = fetchMock.mock.calls[0];
+    expect(url).toBe('/api/auth/login');
+    expect(init?.method).toBe('POST');
+    expect(JSON.parse(String(init?.body))).toEqual({ username: 'ana', password: 'correct horse' });
+    expect((init?.headers as Record<string, string>).Authorization).toBeUndefined();
+  });
+
+  it('sends the session token as a bearer token', async () => {
+    const fetchMock = stubFetch(() => json(201, { id: 'r1', name: 'Standup', ownerId: 'u1' }));
+    const room = await createRoom('t0k', { name: 'Standup' });
+    expect(room.id).toBe('r1');
+    const [url, init] = fetchMock.mock.calls[0];
+    expect(url).toBe('/api/rooms');
+    expect((init?.headers as Record<string, string>).Authorization).toBe('Bearer t0k');
+  });
+
+  it('asks for a participant invite by default, escaping the room id', async () => {
+    const fetchMock = stubFetch(() => json(201, { id: 'i1', roomId: 'a b', role: 'participant', token: 'inv' }));
+    await createInvite('t0k', 'a b');
+    const [url, init] = fetchMock.mock.calls[0];
+    expect(url).toBe('/api/rooms/a%20b/invites');
+    expect(JSON.parse(String(init?.body))).toEqual({ role: 'participant' });
+  });
+
+  it('accepts an empty 204 from logout', async () => {
+    stubFetch(() => new Response(null, { status: 204 }));
+    await expect(logout('t0k')).resolves.toBeUndefined();
+  });
+});
+
+describe('http error mapping', () => {
+  it("keeps the server's code and message", async () => {
+    stubFetch(() => json(409, { error: 'conflict', message: 'That user name is taken' }));
+    const err = await failure(login('ana', 'x'));
+    expect(err.status).toBe(409);
+    expect(err.code).toBe('conflict');
+    expect(err.message).toBe('That user name is taken');
+    expect(describeApiError(err)).toBe('That user name is taken');
+  });
+
+  it('tells expired from unauthorized on /api/me', async () => {
+    stubFetch(() => json(401, { error: 'expired', message: 'session expired' }));
+    const err = await failure(me('old'));
+    expect(err.status).toBe(401);
+    expect(err.code).toBe('expired');
+  });
+
+  it('says how many seconds to wait after a 429', async () => {
+    stubFetch(() => json(429, { error: 'rate_limited', message: 'Too many sign-in attempts.' }, { 'Retry-After': '30' }));
+    const err = await failure(login('ana', 'x'));
+    expect(err.code).toBe('rate_limited');
+    expect(err.retryAfter).toBe(30);
+    expect(describeApiError(err)).toBe('Too many sign-in attempts. Wait 30 seconds before trying again.');
+  });
+
+  it('falls back to the status when the body is not the error shape', async () => {
+    stubFetch(() => new Response('<html>Bad Gateway</html>', { status: 404 }));
+    const err = await failure(me('t'));
+    expect(err.code).toBe('not_found');
+    expect(err.message).not.toBe('');
+  });
+
+  it('reports an unreachable server as a network error', async () => {
+    stubFetch(() => Promise.reject(new TypeError('Failed to fetch')));
+    const err = await failure(login('ana', 'x'));
+    expect(err.code).toBe('network');
+    expect(err.status).toBe(0);
+  });
+
+  it('refuses a success reply without the expected fields', async () => {
+    stubFetch(() => json(200, { user: USER }));
+    const err = await failure(login('ana', 'x'));
+    expect(err.code).toBe('bad_response');
+  });
+});
+
+describe('parseRetryAfter', () => {
+  it('reads seconds and HTTP dates', () => {
+    const now = Date.parse('2026-01-01T00:00:00Z');
+    expect(parseRetryAfter('12', now)).toBe(12);
+    expect(parseRetryAfter('Thu, 01 Jan 2026 00:00:05 GMT', now)).toBe(5);
+    expect(parseRetryAfter(null, now)).toBeNull();
+    expect(parseRetryAfter('soon', now)).toBeNull();
+  });
+});

@@ -1,0 +1,200 @@
+// The JSON API under `/api` (ARCHITECTURE.md "HTTP API"). Every call goes
+// through `request`, so errors reach the UI in one shape: an ApiError with the
+// server's code and message.
+
+export type AccountRole = 'admin' | 'member';
+
+export interface User {
+  id: string;
+  username: string;
+  role: AccountRole;
+  disabled: boolean;
+  createdAt: string;
+}
+
+export interface LoginResult {
+  token: string;
+  user: User;
+  /** RFC 3339. */
+  expiresAt: string;
+}
+
+export type Layout = 'grid' | 'presenter';
+
+export interface Room {
+  id: string;
+  name: string;
+  ownerId: string;
+  maxParticipants: number;
+  layout: Layout;
+  autoRecord: boolean;
+  listed: boolean;
+  createdAt: string;
+}
+
+export interface NewRoom {
+  name: string;
+  maxParticipants?: number;
+  layout?: Layout;
+  autoRecord?: boolean;
+  listed?: boolean;
+}
+
+export interface Page<T> {
+  items: T[];
+  next: string | null;
+}
+
+export type InviteRole = 'participant' | 'viewer';
+
+export interface Invite {
+  id: string;
+  roomId: string;
+  role: InviteRole;
+  token: string;
+  createdAt: string;
+}
+
+/** `network` when the server could not be reached, `bad_response` when its reply made no sense. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  /** Seconds to wait, from `Retry-After` on a 429. */
+  readonly retryAfter: number | null;
+
+  constructor(status: number, code: string, message: string, retryAfter: number | null = null) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.retryAfter = retryAfter;
+  }
+}
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isString = (v: unknown): v is string => typeof v === 'string';
+
+const isUser = (v: unknown): v is User => isObject(v) && isString(v.id) && isString(v.username);
+const isLoginResult = (v: unknown): v is LoginResult => isObject(v) && isString(v.token) && isUser(v.user);
+const isRoom = (v: unknown): v is Room => isObject(v) && isString(v.id) && isString(v.name);
+const isRoomPage = (v: unknown): v is Page<Room> => isObject(v) && Array.isArray(v.items) && v.items.every(isRoom);
+const isInvite = (v: unknown): v is Invite => isObject(v) && isString(v.token) && isString(v.roomId);
+
+const CODE_BY_STATUS: Record<number, string> = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  409: 'conflict',
+  413: 'too_large',
+  429: 'rate_limited',
+  503: 'overloaded',
+};
+
+const DEFAULT_MESSAGE: Record<string, string> = {
+  bad_request: 'The server did not accept the request.',
+  unauthorized: 'You are not signed in.',
+  expired: 'Your session has expired.',
+  forbidden: 'You are not allowed to do that.',
+  not_found: 'Not found.',
+  conflict: 'That already exists.',
+  rate_limited: 'Too many attempts.',
+  overloaded: 'The server is busy; try again shortly.',
+};
+
+/** `Retry-After` is either whole seconds or an HTTP date. */
+export function parseRetryAfter(value: string | null, now: number = Date.now()): number | null {
+  if (value === null) return null;
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return Number(text);
+  const at = Date.parse(text);
+  if (Number.isNaN(at)) return null;
+  return Math.max(0, Math.ceil((at - now) / 1000));
+}
+
+/** Reads a non-2xx reply: the `{error, message}` body if there is one, else what the status implies. */
+export async function errorFromResponse(response: Response): Promise<ApiError> {
+  let body: unknown = null;
+  try {
+    body = await response.json();
+  } catch {
+    // A proxy's HTML error page, or no body at all.
+  }
+  const fallbackCode = CODE_BY_STATUS[response.status] ?? (response.status >= 500 ? 'internal' : 'bad_request');
+  const code = isObject(body) && isString(body.error) && body.error !== '' ? body.error : fallbackCode;
+  const message =
+    isObject(body) && isString(body.message) && body.message.trim() !== ''
+      ? body.message
+      : (DEFAULT_MESSAGE[code] ?? `The server answered ${response.status}.`);
+  const retryAfter = response.status === 429 ? parseRetryAfter(response.headers.get('Retry-After')) : null;
+  return new ApiError(response.status, code, message, retryAfter);
+}
+
+interface RequestOptions {
+  body?: unknown;
+  token?: string;
+}
+
+async function send(method: string, path: string, { body, token }: RequestOptions): Promise<Response> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (token !== undefined) headers.Authorization = `Bearer ${token}`;
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, 'network', 'Could not reach the server. Check the connection and try again.');
+  }
+  if (!response.ok) throw await errorFromResponse(response);
+  return response;
+}
+
+async function request<T>(method: string, path: string, check: (v: unknown) => v is T, options: RequestOptions = {}) {
+  const response = await send(method, path, options);
+  let value: unknown;
+  try {
+    value = await response.json();
+  } catch {
+    value = undefined;
+  }
+  if (!check(value)) throw new ApiError(response.status, 'bad_response', 'The server sent a reply this page does not understand.');
+  return value;
+}
+
+export const register = (username: string, password: string) =>
+  request('POST', '/api/auth/register', isUser, { body: { username, password } });
+
+export const login = (username: string, password: string) =>
+  request('POST', '/api/auth/login', isLoginResult, { body: { username, password } });
+
+export const logout = async (token: string): Promise<void> => {
+  await send('POST', '/api/auth/logout', { token });
+};
+
+export const me = (token: string) => request('GET', '/api/me', isUser, { token });
+
+export const createRoom = (token: string, room: NewRoom) =>
+  request('POST', '/api/rooms', isRoom, { token, body: room });
+
+export const listRooms = (token: string) => request('GET', '/api/rooms', isRoomPage, { token });
+
+export const getRoom = (token: string, id: string) =>
+  request('GET', `/api/rooms/${encodeURIComponent(id)}`, isRoom, { token });
+
+export const createInvite = (token: string, roomId: string, role: InviteRole = 'participant') =>
+  request('POST', `/api/rooms/${encodeURIComponent(roomId)}/invites`, isInvite, { token, body: { role } });
+
+/** One sentence for an alert: the server's own words, plus how long to wait when rate limited. */
+export function describeApiError(err: unknown): string {
+  if (!(err instanceof ApiError)) return `Something went wrong: ${err instanceof Error ? err.message : String(err)}`;
+  if (err.code === 'rate_limited' && err.retryAfter !== null) {
+    const seconds = Math.max(1, err.retryAfter);
+    return `${err.message.replace(/[.\s]+$/, '')}. Wait ${seconds} second${seconds === 1 ? '' : 's'} before trying again.`;
+  }
+  return err.message;
+}
