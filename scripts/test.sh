@@ -9,5 +9,12 @@ scripts/build-web.sh
 (cd web && npm test)
 cargo fmt --all -- --check
 cargo clippy --locked --all-targets -- -D warnings
+# The API tests run against SQLite and against this real PostgreSQL (or the one named by
+# CONNECT_RIGHT_TEST_POSTGRES, an admin URL that may create databases).
+if [ -z "${CONNECT_RIGHT_TEST_POSTGRES:-}" ]; then
+  read -r pg_dir pg_url < <(scripts/test-postgres.sh)
+  trap 'scripts/test-postgres.sh stop "$pg_dir"' EXIT
+  export CONNECT_RIGHT_TEST_POSTGRES="$pg_url"
+fi
 # Media tests run one at a time: each measures real-time behaviour on a 2-core machine.
 cargo test --locked -- --test-threads=1

@@ -207,9 +207,9 @@ impl Settings {
             _ => {}
         }
         let a = &self.auth;
-        if a.session_ttl_secs < 60 {
+        if a.session_ttl_secs == 0 {
             return Err(ConfigError::Invalid(
-                "session_ttl_secs must be at least 60".into(),
+                "session_ttl_secs must be at least 1".into(),
             ));
         }
         if a.argon2_iterations == 0
