@@ -15,6 +15,8 @@ pub struct Admission {
     pub role: Role,
     /// The room's participant limit.
     pub limit: usize,
+    /// The room's owner or an admin: may name presenters.
+    pub manager: bool,
 }
 
 /// Why a join is refused; each maps to the socket error code of the same name.
@@ -97,6 +99,7 @@ async fn admit_member(
         identity: format!("user:{}", user.user.id),
         role,
         limit: usize::try_from(room.max_participants).unwrap_or(1),
+        manager,
     })
 }
 
@@ -143,5 +146,6 @@ async fn admit_guest(
         identity: format!("invite:{}:{}", invite.id, name.to_lowercase()),
         role,
         limit: usize::try_from(room.max_participants).unwrap_or(1),
+        manager: false,
     })
 }

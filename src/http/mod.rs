@@ -39,6 +39,10 @@ pub fn configure(cfg: &mut web::ServiceConfig, web_dir: &std::path::Path) {
                     "/rooms/{id}/invites/{invite}",
                     web::delete().to(rooms::revoke_invite),
                 )
+                .route(
+                    "/rooms/{id}/participants/{participant}",
+                    web::patch().to(rooms::set_participant_role),
+                )
                 .default_service(web::to(errors::api_not_found)),
         );
     static_files::configure(cfg, web_dir);

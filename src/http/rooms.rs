@@ -7,8 +7,10 @@ use super::api_error::ApiError;
 use super::extract::Authenticated;
 use super::paging::{Page, PageQuery};
 use crate::app_state::AppState;
+use crate::rooms::RoomError;
 use crate::rooms::directory::{RoomSettings, RoomView};
 use crate::signalling::protocol::{ErrorCode, ServerMessage};
+use crate::signalling::router::Role;
 use crate::signalling::validate;
 
 /// Room ids in paths are checked like the socket's before any lookup.
@@ -122,4 +124,47 @@ pub async fn revoke_invite(
         .revoke_invite(&user.0, &room_id(&room)?, &invite)
         .await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoleChange {
+    role: String,
+}
+
+/// `PATCH /api/rooms/{id}/participants/{participantId}` with `{role}` (owner or admin): makes
+/// someone in the live room a presenter, or a participant again.
+pub async fn set_participant_role(
+    state: web::Data<AppState>,
+    user: Authenticated,
+    path: web::Path<(String, String)>,
+    body: web::Json<RoleChange>,
+) -> Result<HttpResponse, ApiError> {
+    let (room, participant) = path.into_inner();
+    let room = state.directory.managed(&user.0, &room_id(&room)?).await?;
+    let role = match body.role.as_str() {
+        "presenter" => Role::Presenter,
+        "participant" => Role::Participant,
+        _ => {
+            return Err(ApiError::BadRequest(
+                "role is presenter or participant".into(),
+            ));
+        }
+    };
+    let participant: uuid::Uuid = participant
+        .parse()
+        .map_err(|_| ApiError::NotFound("no such participant".into()))?;
+    let handle = state
+        .rooms
+        .get(&room.id)
+        .ok_or_else(|| ApiError::NotFound("nobody is in this room now".into()))?;
+    let entry = handle
+        .set_role(participant, role)
+        .await
+        .map_err(|e| match e {
+            RoomError::NoSuchParticipant => ApiError::NotFound(e.to_string()),
+            RoomError::RoleFixed => ApiError::BadRequest(e.to_string()),
+            other => ApiError::Internal(other.into()),
+        })?;
+    Ok(HttpResponse::Ok().json(entry))
 }

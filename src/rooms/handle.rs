@@ -3,8 +3,8 @@
 use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
-use crate::signalling::protocol::ServerMessage;
-use crate::signalling::router::JoinRequest;
+use crate::signalling::protocol::{RosterEntry, ServerMessage};
+use crate::signalling::router::{JoinRequest, Role};
 
 /// What a room sends down a member's socket.
 #[derive(Debug, Clone, PartialEq)]
@@ -23,6 +23,10 @@ pub enum RoomError {
     Full(usize),
     #[error("the room's media could not start")]
     MediaFailed,
+    #[error("no such participant in this room")]
+    NoSuchParticipant,
+    #[error("the owner's and viewers' roles cannot be changed")]
+    RoleFixed,
 }
 
 /// Commands a room task accepts.
@@ -44,6 +48,13 @@ pub enum RoomCommand {
     },
     Leave {
         participant: Uuid,
+    },
+    /// Make `participant` a presenter or a participant (checked by the sender: the owner or
+    /// an admin asks).
+    SetRole {
+        participant: Uuid,
+        role: Role,
+        reply: oneshot::Sender<Result<RosterEntry, RoomError>>,
     },
     /// The server is stopping, or the room was deleted: tell everyone `notice` (if any),
     /// remove them, stop the pipeline, then reply.
@@ -73,6 +84,20 @@ impl RoomHandle {
             .send(RoomCommand::Join {
                 request,
                 outbound,
+                reply,
+            })
+            .await
+            .map_err(|_| RoomError::Closed)?;
+        answer.await.map_err(|_| RoomError::Closed)?
+    }
+
+    /// Changes a member's role; replies with its new roster entry.
+    pub async fn set_role(&self, participant: Uuid, role: Role) -> Result<RosterEntry, RoomError> {
+        let (reply, answer) = oneshot::channel();
+        self.commands
+            .send(RoomCommand::SetRole {
+                participant,
+                role,
                 reply,
             })
             .await

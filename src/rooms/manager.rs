@@ -61,6 +61,11 @@ impl RoomManager {
         handle
     }
 
+    /// The live room `id`, if anyone is in it.
+    pub fn get(&self, id: &str) -> Option<RoomHandle> {
+        self.lock().get(id).cloned()
+    }
+
     /// Forgets room `id` if it is still the given instance; called by the room as it closes.
     pub(crate) fn forget(&self, id: &str, generation: u64) {
         let mut rooms = self.lock();

@@ -144,11 +144,43 @@ impl Room {
                 candidate,
             } => self.on_remote_ice(participant, m_line, &candidate),
             RoomCommand::Leave { participant } => self.remove(participant, None).await,
+            RoomCommand::SetRole {
+                participant,
+                role,
+                reply,
+            } => {
+                let result = self.set_role(participant, role);
+                let changed = result.is_ok();
+                let _ = reply.send(result);
+                if changed {
+                    self.broadcast_roster();
+                }
+            }
             // Handled by the loop in `run`.
             RoomCommand::Shutdown { done, .. } => {
                 let _ = done.send(());
             }
         }
+    }
+
+    fn set_role(&mut self, participant: Uuid, role: Role) -> Result<RosterEntry, RoomError> {
+        let member = self
+            .members
+            .iter_mut()
+            .find(|m| m.id == participant)
+            .ok_or(RoomError::NoSuchParticipant)?;
+        if matches!(member.role, Role::Owner | Role::Viewer)
+            || !matches!(role, Role::Presenter | Role::Participant)
+        {
+            return Err(RoomError::RoleFixed);
+        }
+        member.role = role;
+        tracing::info!(participant = %participant, role = role.as_str(), "role changed");
+        Ok(RosterEntry {
+            id: member.id.to_string(),
+            name: member.name.clone(),
+            role: role.as_str().to_owned(),
+        })
     }
 
     async fn join(

@@ -27,6 +27,13 @@ pub enum ClientMessage {
     },
     /// Leave the room (closing the socket does the same).
     Leave,
+    /// The room's owner or an admin makes a participant a presenter, or a presenter a
+    /// participant again.
+    #[serde(rename_all = "camelCase")]
+    SetRole {
+        participant_id: String,
+        role: String,
+    },
 }
 
 /// One entry of the roster.

@@ -82,6 +82,7 @@ pub enum Action {
     Offer(String),
     Ice { candidate: String, m_line: u32 },
     Leave,
+    SetRole { participant: uuid::Uuid, role: Role },
 }
 
 /// A refusal, sent back as an `error` message.
@@ -109,7 +110,7 @@ impl RouteError {
     }
 }
 
-const KNOWN_TYPES: [&str; 4] = ["join", "offer", "ice", "leave"];
+const KNOWN_TYPES: [&str; 5] = ["join", "offer", "ice", "leave", "setRole"];
 
 /// Parses one text frame.
 pub fn decode(text: &str) -> Result<ClientMessage, RouteError> {
@@ -177,6 +178,24 @@ pub fn route(joined: bool, message: ClientMessage) -> Result<Action, RouteError>
             m_line: sdp_m_line_index,
         }),
         ClientMessage::Leave => Ok(Action::Leave),
+        ClientMessage::SetRole {
+            participant_id,
+            role,
+        } => {
+            let participant = participant_id
+                .parse()
+                .map_err(|_| RouteError::bad_request("participantId is not a participant id"))?;
+            let role = match role.as_str() {
+                "presenter" => Role::Presenter,
+                "participant" => Role::Participant,
+                _ => {
+                    return Err(RouteError::bad_request(
+                        "setRole takes role presenter or participant",
+                    ));
+                }
+            };
+            Ok(Action::SetRole { participant, role })
+        }
     }
 }
 
@@ -297,5 +316,29 @@ mod tests {
             }
         );
         assert_eq!(r(r#"{"type":"leave"}"#), Action::Leave);
+        let id = uuid::Uuid::new_v4();
+        assert_eq!(
+            r(&format!(
+                r#"{{"type":"setRole","participantId":"{id}","role":"presenter"}}"#
+            )),
+            Action::SetRole {
+                participant: id,
+                role: Role::Presenter
+            }
+        );
+        assert_eq!(
+            code_of(
+                true,
+                r#"{"type":"setRole","participantId":"nope","role":"presenter"}"#
+            ),
+            ErrorCode::BadRequest
+        );
+        assert_eq!(
+            code_of(
+                true,
+                &format!(r#"{{"type":"setRole","participantId":"{id}","role":"owner"}}"#)
+            ),
+            ErrorCode::BadRequest
+        );
     }
 }

@@ -66,6 +66,8 @@ struct SocketSession {
     session: Session,
     state: AppState,
     joined: Option<(RoomHandle, Uuid)>,
+    /// Whether this member may name presenters (the room's owner or an admin).
+    manager: bool,
     outbound_tx: mpsc::Sender<Outbound>,
     rate: RateLimiter,
 }
@@ -84,6 +86,7 @@ impl SocketSession {
                 session,
                 state,
                 joined: None,
+                manager: false,
                 outbound_tx,
                 rate,
             },
@@ -182,6 +185,11 @@ impl SocketSession {
                 .await
             }
             Action::Leave => self.leave().await,
+            Action::SetRole { participant, role } => {
+                if let Err(e) = self.set_role(participant, role).await {
+                    return self.send(&e.to_message()).await;
+                }
+            }
         }
         true
     }
@@ -213,6 +221,7 @@ impl SocketSession {
                 "receive-only viewers are not available on this server yet",
             ));
         }
+        let manager = admission.manager;
         let request = JoinRequest {
             room: ask.room,
             name: ask.name,
@@ -225,21 +234,34 @@ impl SocketSession {
             match handle.join(request.clone(), self.outbound_tx.clone()).await {
                 Ok(id) => {
                     self.joined = Some((handle, id));
+                    self.manager = manager;
                     return Ok(());
                 }
                 Err(RoomError::Closed) => continue,
-                Err(e @ RoomError::Full(_)) => {
-                    return Err(RouteError::new(ErrorCode::RoomFull, e.to_string()));
-                }
-                Err(e @ RoomError::MediaFailed) => {
-                    return Err(RouteError::new(ErrorCode::Internal, e.to_string()));
-                }
+                Err(e) => return Err(room_error(e)),
             }
         }
         Err(RouteError::new(
             ErrorCode::Overloaded,
             "the room is restarting; try again",
         ))
+    }
+
+    async fn set_role(&mut self, participant: Uuid, role: Role) -> Result<(), RouteError> {
+        if !self.manager {
+            return Err(RouteError::new(
+                ErrorCode::Forbidden,
+                "only the room's owner or an admin may name presenters",
+            ));
+        }
+        let Some((handle, _)) = &self.joined else {
+            return Err(RouteError::bad_request("join a room first"));
+        };
+        handle
+            .set_role(participant, role)
+            .await
+            .map(|_| ())
+            .map_err(room_error)
     }
 
     async fn to_room(&self, command: impl FnOnce(Uuid) -> RoomCommand) {
@@ -264,4 +286,16 @@ impl SocketSession {
         };
         self.session.text(text).await.is_ok()
     }
+}
+
+/// A room's refusal as a socket error.
+pub fn room_error(e: RoomError) -> RouteError {
+    let code = match e {
+        RoomError::Full(_) => ErrorCode::RoomFull,
+        RoomError::NoSuchParticipant => ErrorCode::NotFound,
+        RoomError::RoleFixed => ErrorCode::BadRequest,
+        RoomError::Closed => ErrorCode::Overloaded,
+        RoomError::MediaFailed => ErrorCode::Internal,
+    };
+    RouteError::new(code, e.to_string())
 }
