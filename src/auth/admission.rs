@@ -3,7 +3,7 @@
 use super::tokens::{self, TokenKind};
 use super::{AuthError, CurrentUser};
 use crate::db::{Db, DbError, invites};
-use crate::rooms::directory::{Directory, can_manage, can_see};
+use crate::rooms::directory::{Directory, Layout, can_manage, can_see};
 use crate::signalling::router::Role;
 
 /// A granted join.
@@ -17,6 +17,8 @@ pub struct Admission {
     pub limit: usize,
     /// The room's owner or an admin: may name presenters.
     pub manager: bool,
+    /// The room's layout setting.
+    pub layout: Layout,
 }
 
 /// Why a join is refused; each maps to the socket error code of the same name.
@@ -100,6 +102,7 @@ async fn admit_member(
         role,
         limit: usize::try_from(room.max_participants).unwrap_or(1),
         manager,
+        layout: Layout::parse(&room.layout),
     })
 }
 
@@ -147,5 +150,6 @@ async fn admit_guest(
         role,
         limit: usize::try_from(room.max_participants).unwrap_or(1),
         manager: false,
+        layout: Layout::parse(&room.layout),
     })
 }

@@ -7,8 +7,8 @@ use super::api_error::ApiError;
 use super::extract::Authenticated;
 use super::paging::{Page, PageQuery};
 use crate::app_state::AppState;
-use crate::rooms::RoomError;
-use crate::rooms::directory::{RoomSettings, RoomView};
+use crate::rooms::directory::{Layout, RoomSettings, RoomView};
+use crate::rooms::{RoomCommand, RoomError};
 use crate::signalling::protocol::{ErrorCode, ServerMessage};
 use crate::signalling::router::Role;
 use crate::signalling::validate;
@@ -65,6 +65,11 @@ pub async fn update(
         .directory
         .update(&user.0, &room_id(&path)?, body.into_inner())
         .await?;
+    // A live room lays out again at once.
+    if let Some(handle) = state.rooms.get(&room.id) {
+        let layout = Layout::parse(&room.layout);
+        handle.send(RoomCommand::SetLayout { layout }).await;
+    }
     Ok(HttpResponse::Ok().json(RoomView::from(&room)))
 }
 

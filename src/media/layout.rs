@@ -59,13 +59,59 @@ pub fn grid_shape(count: usize) -> (i32, i32) {
 /// ratio that fits its cell, centred in it. Sizes are rounded down to even numbers because
 /// I420 video cannot have odd dimensions.
 pub fn grid(count: usize, canvas: Size) -> Vec<Rect> {
-    let count = count.min(MAX_TILES);
+    let area = Rect {
+        x: 0,
+        y: 0,
+        width: canvas.width,
+        height: canvas.height,
+    };
+    grid_in(count.min(MAX_TILES), area, canvas)
+}
+
+/// Share of the canvas height given to the strip of non-presenters in the presenter layout.
+const STRIP_FRACTION: i32 = 5;
+
+/// The presenter layout: `presenters` tiles large in a grid above, then `others` small tiles
+/// in one strip along the bottom, in that order. Without presenters, or without anyone
+/// else, it is the plain grid.
+pub fn presenter(presenters: usize, others: usize, canvas: Size) -> Vec<Rect> {
+    let presenters = presenters.min(MAX_TILES);
+    let others = others.min(MAX_TILES - presenters);
+    if presenters == 0 || others == 0 {
+        return grid(presenters + others, canvas);
+    }
+    let strip_h = (canvas.height / STRIP_FRACTION) & !1;
+    let main = Rect {
+        x: 0,
+        y: 0,
+        width: canvas.width,
+        height: canvas.height - strip_h,
+    };
+    let mut rects = grid_in(presenters, main, canvas);
+    // Strip tiles keep the canvas's aspect; they shrink when too many to fit side by side.
+    let n = others as i32;
+    let mut tile_w = (strip_h as i64 * canvas.width as i64 / canvas.height as i64) as i32;
+    tile_w = tile_w.min(canvas.width / n) & !1;
+    let tile_h = ((tile_w as i64 * canvas.height as i64 / canvas.width as i64) as i32) & !1;
+    let left = (canvas.width - tile_w * n) / 2;
+    let top = main.height + (strip_h - tile_h) / 2;
+    rects.extend((0..n).map(|i| Rect {
+        x: left + i * tile_w,
+        y: top,
+        width: tile_w,
+        height: tile_h,
+    }));
+    rects
+}
+
+/// `count` canvas-shaped tiles in a grid filling `area`.
+fn grid_in(count: usize, area: Rect, canvas: Size) -> Vec<Rect> {
     if count == 0 {
         return Vec::new();
     }
     let (cols, rows) = grid_shape(count);
-    let cell_w = canvas.width / cols;
-    let cell_h = canvas.height / rows;
+    let cell_w = area.width / cols;
+    let cell_h = area.height / rows;
     // Fit canvas-shaped tile into the cell (integer arithmetic keeps results exact).
     let (mut tile_w, mut tile_h) =
         if cell_w as i64 * canvas.height as i64 <= cell_h as i64 * canvas.width as i64 {
@@ -86,8 +132,8 @@ pub fn grid(count: usize, canvas: Size) -> Vec<Rect> {
             let col = i % cols;
             let row = i / cols;
             Rect {
-                x: col * cell_w + (cell_w - tile_w) / 2,
-                y: row * cell_h + (cell_h - tile_h) / 2,
+                x: area.x + col * cell_w + (cell_w - tile_w) / 2,
+                y: area.y + row * cell_h + (cell_h - tile_h) / 2,
                 width: tile_w,
                 height: tile_h,
             }
@@ -196,5 +242,40 @@ mod tests {
     #[test]
     fn more_than_sixteen_is_capped() {
         assert_eq!(grid(40, HD).len(), MAX_TILES);
+    }
+
+    #[test]
+    fn the_presenter_layout_puts_presenters_large_above_a_strip() {
+        for (p, o) in [(1, 1), (1, 5), (2, 3), (1, 15), (4, 12)] {
+            let rects = presenter(p, o, HD);
+            assert_eq!(rects.len(), p + o);
+            for (i, a) in rects.iter().enumerate() {
+                assert!(a.inside(HD), "{p}+{o}: {a:?} inside");
+                assert!(a.width % 2 == 0 && a.height % 2 == 0);
+                for b in &rects[i + 1..] {
+                    assert!(!a.overlaps(b), "{p}+{o}: {a:?} overlaps {b:?}");
+                }
+            }
+            let strip_top = HD.height - HD.height / STRIP_FRACTION;
+            for big in &rects[..p] {
+                assert!(
+                    big.y + big.height <= strip_top,
+                    "presenters above the strip"
+                );
+                for small in &rects[p..] {
+                    assert!(small.y >= strip_top, "others in the strip");
+                    assert!(big.width > small.width, "presenters are larger");
+                    // Same shape as the canvas, within rounding.
+                    let ratio = small.width as f64 / small.height as f64;
+                    assert!((ratio - 16.0 / 9.0).abs() < 0.05, "{small:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn without_presenters_or_audience_the_presenter_layout_is_the_grid() {
+        assert_eq!(presenter(0, 3, HD), grid(3, HD));
+        assert_eq!(presenter(2, 0, HD), grid(2, HD));
     }
 }

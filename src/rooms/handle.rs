@@ -56,6 +56,10 @@ pub enum RoomCommand {
         role: Role,
         reply: oneshot::Sender<Result<RosterEntry, RoomError>>,
     },
+    /// The room's layout setting changed.
+    SetLayout {
+        layout: super::directory::Layout,
+    },
     /// The server is stopping, or the room was deleted: tell everyone `notice` (if any),
     /// remove them, stop the pipeline, then reply.
     Shutdown {

@@ -7,6 +7,7 @@ use gst::prelude::*;
 use tokio::sync::mpsc;
 use uuid::Uuid;
 
+use super::directory::Layout;
 use super::handle::{Outbound, RoomCommand, RoomError, RoomHandle};
 use super::manager::RoomManager;
 use crate::config::MediaSettings;
@@ -38,6 +39,8 @@ pub(super) struct Room {
     pipeline: Option<RoomPipeline>,
     /// In join order, which is also tile order.
     members: Vec<Member>,
+    /// The room's layout setting: the plain grid, or presenters large above the others.
+    layout: Layout,
     mix: MixMinus,
     events_tx: mpsc::UnboundedSender<MediaEvent>,
     events_rx: mpsc::UnboundedReceiver<MediaEvent>,
@@ -53,6 +56,7 @@ impl Room {
             manager,
             pipeline: None,
             members: Vec::new(),
+            layout: Layout::Grid,
             mix: MixMinus::default(),
             events_tx,
             events_rx,
@@ -144,6 +148,10 @@ impl Room {
                 candidate,
             } => self.on_remote_ice(participant, m_line, &candidate),
             RoomCommand::Leave { participant } => self.remove(participant, None).await,
+            RoomCommand::SetLayout { layout } => {
+                self.layout = layout;
+                self.relayout();
+            }
             RoomCommand::SetRole {
                 participant,
                 role,
@@ -153,6 +161,7 @@ impl Room {
                 let changed = result.is_ok();
                 let _ = reply.send(result);
                 if changed {
+                    self.relayout();
                     self.broadcast_roster();
                 }
             }
@@ -198,6 +207,8 @@ impl Room {
             let msg = ServerMessage::error(ErrorCode::Conflict, "replaced by a newer connection");
             self.remove(old, Some(msg)).await;
         }
+        // The stored setting as of the latest admitted join (changes also arrive as SetLayout).
+        self.layout = request.layout;
         let limit = request.limit.min(self.settings.max_participants);
         if self.members.len() >= limit {
             return Err(RoomError::Full(limit));
@@ -498,16 +509,17 @@ impl Room {
         let Some(pipeline) = &self.pipeline else {
             return;
         };
-        let cameras: Vec<&ParticipantMedia> = self
+        let cameras = self
             .members
             .iter()
-            .filter_map(|m| m.media.as_ref())
-            .filter(|m| m.has_video())
-            .collect();
-        for (media, rect) in cameras
-            .iter()
-            .zip(layout::grid(cameras.len(), pipeline.canvas))
-        {
+            .filter_map(|m| m.media.as_ref().map(|media| (m.role, media)))
+            .filter(|(_, media)| media.has_video());
+        // In the presenter layout presenters come first (large), then everyone else; each
+        // group keeps join order.
+        let (presenters, others): (Vec<_>, Vec<_>) = cameras
+            .partition(|(role, _)| self.layout == Layout::Presenter && *role == Role::Presenter);
+        let rects = layout::presenter(presenters.len(), others.len(), pipeline.canvas);
+        for ((_, media), rect) in presenters.iter().chain(others.iter()).zip(rects) {
             media.set_tile(rect);
         }
     }

@@ -73,6 +73,8 @@ pub struct JoinRequest {
     pub identity: String,
     /// The room's participant limit (viewers not counted).
     pub limit: usize,
+    /// The room's layout setting as stored when this join was admitted.
+    pub layout: crate::rooms::directory::Layout,
 }
 
 /// What the socket loop should do with a message.

@@ -228,6 +228,7 @@ impl SocketSession {
             role: admission.role,
             identity: admission.identity,
             limit: admission.limit,
+            layout: admission.layout,
         };
         for _ in 0..JOIN_ATTEMPTS {
             let handle = self.state.rooms.get_or_create(&request.room);

@@ -159,6 +159,13 @@ impl GstPeer {
         let webrtc = pipeline
             .by_name("webrtc")
             .context("webrtcbin is in the description")?;
+        // No UPnP port mapping on loopback: its discovery threads only add noise (and a GLib
+        // hash-table CRITICAL when several peers start at once).
+        let ice = webrtc.property::<gst::glib::Object>("ice-agent");
+        if ice.find_property("agent").is_some() {
+            ice.property::<gst::glib::Object>("agent")
+                .set_property("upnp", false);
+        }
         connect_webrtc_callbacks(&webrtc, &out_tx, &shared);
         watch_bus(&pipeline, name, &shared)?;
         pipeline
