@@ -6,5 +6,6 @@ pub mod api;
 pub mod chromium;
 pub mod gst_peer;
 pub mod media_files;
+pub mod postgres;
 pub mod server;
 pub mod signalling;
