@@ -18,6 +18,8 @@ pub struct AppState {
     pub directory: Directory,
     pub rooms: RoomManager,
     pub login_throttle: LoginThrottle,
+    /// Signs the short-lived links to recordings' files.
+    pub links: crate::recording::links::LinkSigner,
     pub settings: Arc<Settings>,
 }
 
@@ -43,6 +45,7 @@ impl AppState {
             directory,
             rooms,
             login_throttle,
+            links: crate::recording::links::LinkSigner::default(),
             settings: Arc::new(settings),
         })
     }

@@ -8,6 +8,7 @@ pub mod config;
 pub mod db;
 pub mod http;
 pub mod media;
+pub mod recording;
 pub mod rooms;
 pub mod signalling;
 pub mod startup;

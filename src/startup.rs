@@ -27,14 +27,28 @@ fn media_runtime() -> Result<tokio::runtime::Runtime> {
 pub fn run(settings: Settings) -> Result<()> {
     crate::media::init()?;
     let runtime = media_runtime()?;
-    let rooms = RoomManager::new(settings.media.clone(), runtime.handle().clone());
+    let db = Db::open(&settings.database_url).context("cannot open the database")?;
+    let recorder = crate::recording::Recorder {
+        db: db.clone(),
+        dir: settings.recordings_dir.clone(),
+    };
+    let rooms = RoomManager::new(
+        settings.media.clone(),
+        recorder.clone(),
+        runtime.handle().clone(),
+    );
     std::fs::create_dir_all(&settings.recordings_dir).with_context(|| {
         format!(
             "cannot create recordings folder {}",
             settings.recordings_dir.display()
         )
     })?;
-    let db = Db::open(&settings.database_url).context("cannot open the database")?;
+    // Recordings a crash left unfinished are remuxed before anyone can join.
+    match runtime.block_on(recorder.recover_all()) {
+        Ok(0) => {}
+        Ok(n) => tracing::info!("{n} unfinished recording(s) found at start"),
+        Err(err) => tracing::error!(%err, "cannot look for unfinished recordings"),
+    }
     let state = AppState::new(settings, db, rooms.clone())?;
     let result = actix_web::rt::System::new().block_on(serve(state));
     tracing::info!("closing rooms");

@@ -6,9 +6,10 @@ mod support;
 use std::time::{Duration, Instant};
 
 use connect_right::media::layout::grid;
-use support::analysis::{BLUE, CANVAS, GREEN};
+use support::analysis::{CANVAS, GREEN};
 use support::analysis::{tile_report, wait_until_async};
-use support::gst_peer::{GstPeer, VideoCodec};
+use support::gst_peer::VideoCodec;
+use support::scenes::green_and_blue;
 use support::server::TestServer;
 
 const ROOM: &str = "liveness";
@@ -19,36 +20,7 @@ async fn a_peer_that_vanishes_is_removed_after_ten_seconds_and_the_room_carries_
     let room = server
         .room("owner", ROOM)
         .expect("owner, room and invite are set up");
-    let ticket = room.guest();
-    let green = GstPeer::join(
-        &server.ws_url(),
-        &ticket,
-        "Green",
-        GREEN,
-        700,
-        VideoCodec::H264,
-    )
-    .await
-    .expect("green joins");
-    let mut blue = GstPeer::join(
-        &server.ws_url(),
-        &ticket,
-        "Blue",
-        BLUE,
-        1100,
-        VideoCodec::H264,
-    )
-    .await
-    .expect("blue joins");
-    let rects = grid(2, CANVAS);
-    let two = [(rects[0], GREEN), (rects[1], BLUE)];
-    let shown = wait_until_async(Duration::from_secs(15), || {
-        green
-            .latest_frame()
-            .is_some_and(|f| tile_report(&f, &two).is_ok())
-    })
-    .await;
-    assert!(shown, "green sees both tiles\n{}", server.log_tail(30));
+    let (green, mut blue) = green_and_blue(&server, &room.guest(), VideoCodec::H264).await;
 
     let vanished = Instant::now();
     blue.vanish().await.expect("blue's media stops");

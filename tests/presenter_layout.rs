@@ -5,11 +5,12 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use connect_right::media::layout::{grid, presenter};
+use connect_right::media::layout::presenter;
 use serde_json::json;
 use support::analysis::{BLUE, CANVAS, GREEN, tile_report, wait_until_async};
 use support::api::call;
 use support::gst_peer::{GstPeer, VideoCodec};
+use support::scenes::{green_and_blue, green_blue_grid};
 use support::server::TestServer;
 
 /// A layout change reaches the receivers' pictures within this.
@@ -39,42 +40,9 @@ async fn the_presenter_is_shown_large_above_the_others() {
     .expect("reply");
     assert_eq!(r.body["layout"], "presenter", "{:?}", r.body);
 
-    let ticket = room.guest();
-    let green = GstPeer::join(
-        &server.ws_url(),
-        &ticket,
-        "Green",
-        GREEN,
-        700,
-        VideoCodec::H264,
-    )
-    .await
-    .expect("green joins");
-    let blue = GstPeer::join(
-        &server.ws_url(),
-        &ticket,
-        "Blue",
-        BLUE,
-        1100,
-        VideoCodec::H264,
-    )
-    .await
-    .expect("blue joins");
-
     // No presenter yet: the plain grid.
-    let two = grid(2, CANVAS);
-    let as_grid = [(two[0], GREEN), (two[1], BLUE)];
-    let first = wait_until_async(Duration::from_secs(15), || {
-        green
-            .latest_frame()
-            .is_some_and(|f| tile_report(&f, &as_grid).is_ok())
-    })
-    .await;
-    assert!(
-        first,
-        "a grid before anyone presents\n{}",
-        server.log_tail(30)
-    );
+    let (green, blue) = green_and_blue(&server, &room.guest(), VideoCodec::H264).await;
+    let as_grid = green_blue_grid();
 
     // The owner makes Blue the presenter: Blue large on top, Green in the strip.
     let started = Instant::now();

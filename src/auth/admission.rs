@@ -19,6 +19,10 @@ pub struct Admission {
     pub manager: bool,
     /// The room's layout setting.
     pub layout: Layout,
+    pub room_name: String,
+    pub auto_record: bool,
+    /// The account id, for a signed-in member.
+    pub account: Option<String>,
 }
 
 /// Why a join is refused; each maps to the socket error code of the same name.
@@ -103,6 +107,9 @@ async fn admit_member(
         limit: usize::try_from(room.max_participants).unwrap_or(1),
         manager,
         layout: Layout::parse(&room.layout),
+        room_name: room.name.clone(),
+        auto_record: room.auto_record,
+        account: Some(user.user.id.clone()),
     })
 }
 
@@ -151,5 +158,8 @@ async fn admit_guest(
         limit: usize::try_from(room.max_participants).unwrap_or(1),
         manager: false,
         layout: Layout::parse(&room.layout),
+        room_name: room.name.clone(),
+        auto_record: room.auto_record,
+        account: None,
     })
 }

@@ -6,6 +6,7 @@
 
 pub mod invites;
 pub mod models;
+pub mod recordings;
 pub mod rooms;
 pub mod schema;
 pub mod sessions;

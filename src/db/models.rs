@@ -2,7 +2,7 @@
 
 use diesel::prelude::*;
 
-use super::schema::{invites, rooms, sessions, users};
+use super::schema::{invites, recordings, rooms, sessions, users};
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = users)]
@@ -47,4 +47,21 @@ pub struct Invite {
     pub created_by: String,
     pub created_at: i64,
     pub revoked: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = recordings, treat_none_as_null = true)]
+pub struct Recording {
+    pub id: String,
+    pub room_id: String,
+    pub room_name: String,
+    pub started_by: Option<String>,
+    pub started_at: i64,
+    pub ended_at: Option<i64>,
+    pub duration_ms: Option<i64>,
+    pub bytes: Option<i64>,
+    pub status: String,
+    pub file_name: String,
+    pub error: Option<String>,
+    pub timeline: String,
 }

@@ -47,4 +47,21 @@ diesel::table! {
 
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(invites -> rooms (room_id));
-diesel::allow_tables_to_appear_in_same_query!(users, sessions, rooms, invites);
+diesel::allow_tables_to_appear_in_same_query!(users, sessions, rooms, invites, recordings);
+
+diesel::table! {
+    recordings (id) {
+        id -> Text,
+        room_id -> Text,
+        room_name -> Text,
+        started_by -> Nullable<Text>,
+        started_at -> BigInt,
+        ended_at -> Nullable<BigInt>,
+        duration_ms -> Nullable<BigInt>,
+        bytes -> Nullable<BigInt>,
+        status -> Text,
+        file_name -> Text,
+        error -> Nullable<Text>,
+        timeline -> Text,
+    }
+}

@@ -7,6 +7,7 @@ pub mod extract;
 pub mod health;
 pub mod json;
 pub mod paging;
+pub mod recordings;
 pub mod rooms;
 pub mod static_files;
 pub mod users;
@@ -43,6 +44,13 @@ pub fn configure(cfg: &mut web::ServiceConfig, web_dir: &std::path::Path) {
                     "/rooms/{id}/participants/{participant}",
                     web::patch().to(rooms::set_participant_role),
                 )
+                .route("/rooms/{id}/recording", web::post().to(recordings::start))
+                .route("/rooms/{id}/recording", web::delete().to(recordings::stop))
+                .route("/recordings", web::get().to(recordings::list))
+                .route("/recordings/{id}", web::get().to(recordings::get))
+                .route("/recordings/{id}", web::delete().to(recordings::delete))
+                .route("/recordings/{id}/link", web::post().to(recordings::link))
+                .route("/recordings/{id}/file", web::get().to(recordings::file))
                 .default_service(web::to(errors::api_not_found)),
         );
     static_files::configure(cfg, web_dir);

@@ -15,10 +15,12 @@ pub enum Fragment {
     H264Decoder,
     Vp8Decoder,
     OpusDecoder,
+    RecordingVideo,
+    RecordingAudio,
 }
 
 impl Fragment {
-    pub const ALL: [Fragment; 9] = [
+    pub const ALL: [Fragment; 11] = [
         Fragment::Background,
         Fragment::H264Encoder,
         Fragment::Vp8Encoder,
@@ -28,6 +30,8 @@ impl Fragment {
         Fragment::H264Decoder,
         Fragment::Vp8Decoder,
         Fragment::OpusDecoder,
+        Fragment::RecordingVideo,
+        Fragment::RecordingAudio,
     ];
 
     fn text(self) -> &'static str {
@@ -41,6 +45,8 @@ impl Fragment {
             Fragment::H264Decoder => include_str!("../../pipelines/h264-decoder.pipeline"),
             Fragment::Vp8Decoder => include_str!("../../pipelines/vp8-decoder.pipeline"),
             Fragment::OpusDecoder => include_str!("../../pipelines/opus-decoder.pipeline"),
+            Fragment::RecordingVideo => include_str!("../../pipelines/recording-video.pipeline"),
+            Fragment::RecordingAudio => include_str!("../../pipelines/recording-audio.pipeline"),
         }
     }
 

@@ -10,6 +10,34 @@ use uuid::Uuid;
 use super::fragments::make;
 use super::teardown;
 
+/// The raw audio format every mix works in.
+pub fn mix_caps() -> gst::Caps {
+    gst::Caps::builder("audio/x-raw")
+        .field("format", "S16LE")
+        .field("rate", 48_000i32)
+        .field("channels", 2i32)
+        .build()
+}
+
+/// A mixer fed by a silent live source, so that it keeps producing while nobody talks;
+/// both are added to `pipeline` (not yet playing) as `{prefix}-silence` and `{prefix}-mix`.
+pub fn silent_mixer(
+    pipeline: &gst::Pipeline,
+    prefix: &str,
+) -> Result<(gst::Element, gst::Element)> {
+    let silence = make("audiotestsrc", &format!("{prefix}-silence"))?;
+    silence.set_property("is-live", true);
+    silence.set_property_from_str("wave", "silence");
+    // 20 ms buffers match the Opus frame size.
+    silence.set_property("samplesperbuffer", 960i32);
+    let mixer = make("audiomixer", &format!("{prefix}-mix"))?;
+    pipeline.add_many([&silence, &mixer])?;
+    silence
+        .link_filtered(&mixer, &mix_caps())
+        .context("silence → mixer")?;
+    Ok((silence, mixer))
+}
+
 /// One speaker → listener branch: tee pad → queue → mixer pad.
 struct AudioLink {
     tee: gst::Element,

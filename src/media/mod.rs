@@ -13,7 +13,7 @@ pub mod teardown;
 use anyhow::{Result, bail};
 
 /// Elements the server cannot work without (each comes from a Debian package; see README).
-const REQUIRED_ELEMENTS: [&str; 17] = [
+const REQUIRED_ELEMENTS: [&str; 22] = [
     "webrtcbin",
     "nicesrc",
     "compositor",
@@ -31,6 +31,11 @@ const REQUIRED_ELEMENTS: [&str; 17] = [
     "rtpvp8pay",
     "rtpopuspay",
     "textoverlay",
+    "matroskamux",
+    "matroskademux",
+    "mp4mux",
+    "opusparse",
+    "filesink",
 ];
 
 /// Initialises GStreamer once and checks that every element we build is installed.

@@ -245,23 +245,9 @@ impl ParticipantMedia {
             });
             tee_pad.link(&sender_sink).context("composite → sender")?;
         } else {
-            let silence = make("audiotestsrc", &format!("{}-silence", self.prefix))?;
-            silence.set_property("is-live", true);
-            silence.set_property_from_str("wave", "silence");
-            // 20 ms buffers match the Opus frame size.
-            silence.set_property("samplesperbuffer", 960i32);
-            let mixer = make("audiomixer", &format!("{}-mix", self.prefix))?;
-            room.pipeline.add_many([&silence, &mixer])?;
-            let caps = gst::Caps::builder("audio/x-raw")
-                .field("format", "S16LE")
-                .field("rate", 48_000i32)
-                .field("channels", 2i32)
-                .build();
-            silence
-                .link_filtered(&mixer, &caps)
-                .context("silence → mixer")?;
+            let (silence, mixer) = super::mixminus::silent_mixer(&room.pipeline, &self.prefix)?;
             mixer
-                .link_filtered(&sender, &caps)
+                .link_filtered(&sender, &super::mixminus::mix_caps())
                 .context("mixer → opus sender")?;
             mixer.sync_state_with_parent()?;
             silence.sync_state_with_parent()?;

@@ -35,6 +35,9 @@ pub struct RoomPipeline {
     pub compositor: gst::Element,
     raw_tee: gst::Element,
     h264_tee: gst::Element,
+    /// Everyone's microphone mixed (the recording and broadcasts hear this), raw, teed.
+    pub room_mix: gst::Element,
+    audio_tee: gst::Element,
     vp8: Option<Vp8Branch>,
     pub canvas: Size,
     pub settings: MediaSettings,
@@ -78,6 +81,7 @@ impl RoomPipeline {
         )?;
         let h264_tee = make("tee", "h264-tee")?;
         h264_tee.set_property("allow-not-linked", true);
+        let (room_mix, audio_tee) = full_mix(&pipeline)?;
 
         pipeline.add_many([
             background.upcast_ref::<gst::Element>(),
@@ -122,6 +126,8 @@ impl RoomPipeline {
             compositor,
             raw_tee,
             h264_tee,
+            room_mix,
+            audio_tee,
             vp8: None,
             canvas,
             settings: settings.clone(),
@@ -132,6 +138,11 @@ impl RoomPipeline {
     /// The tee of encoded H.264 composite that receivers attach to.
     pub fn h264_tee(&self) -> &gst::Element {
         &self.h264_tee
+    }
+
+    /// The tee of the full room mix (raw S16LE, 48 kHz stereo).
+    pub fn audio_tee(&self) -> &gst::Element {
+        &self.audio_tee
     }
 
     /// The tee of the VP8 composite, starting the VP8 encode if nobody used it yet.
@@ -211,4 +222,17 @@ impl RoomPipeline {
         })
         .await;
     }
+}
+
+/// The room-wide mix: a silent live source keeps it running while nobody talks; every
+/// participant's microphone joins it (through the mix-minus wiring), and a tee hands it on.
+fn full_mix(pipeline: &gst::Pipeline) -> Result<(gst::Element, gst::Element)> {
+    let (_silence, mixer) = super::mixminus::silent_mixer(pipeline, "room")?;
+    let tee = make("tee", "room-mix-tee")?;
+    tee.set_property("allow-not-linked", true);
+    pipeline.add(&tee)?;
+    mixer
+        .link_filtered(&tee, &super::mixminus::mix_caps())
+        .context("room mix → tee")?;
+    Ok((mixer, tee))
 }

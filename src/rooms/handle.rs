@@ -27,6 +27,22 @@ pub enum RoomError {
     NoSuchParticipant,
     #[error("the owner's and viewers' roles cannot be changed")]
     RoleFixed,
+    #[error("the room is already being recorded")]
+    AlreadyRecording,
+    #[error("the room is not being recorded")]
+    NotRecording,
+    #[error("the recording could not start: {0}")]
+    RecordingFailed(String),
+    #[error("only presenters, the room's owner or an admin may do that")]
+    NotAllowed,
+}
+
+/// Who asks for a presenter's action (recording): an API caller already checked as the
+/// room's owner or an admin, or a member whose role in the room decides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Asker {
+    Manager,
+    Member(Uuid),
 }
 
 /// Commands a room task accepts.
@@ -55,6 +71,17 @@ pub enum RoomCommand {
         participant: Uuid,
         role: Role,
         reply: oneshot::Sender<Result<RosterEntry, RoomError>>,
+    },
+    /// Start recording; `by` is the account that asked.
+    StartRecording {
+        by: Option<String>,
+        asker: Asker,
+        reply: oneshot::Sender<Result<crate::recording::RecordingView, RoomError>>,
+    },
+    /// Stop recording; the reply is the recording, now finalising.
+    StopRecording {
+        asker: Asker,
+        reply: oneshot::Sender<Result<crate::recording::RecordingView, RoomError>>,
     },
     /// The room's layout setting changed.
     SetLayout {
@@ -104,6 +131,33 @@ impl RoomHandle {
                 role,
                 reply,
             })
+            .await
+            .map_err(|_| RoomError::Closed)?;
+        answer.await.map_err(|_| RoomError::Closed)?
+    }
+
+    /// Starts recording (`by`: the account that asked).
+    pub async fn start_recording(
+        &self,
+        by: Option<String>,
+        asker: Asker,
+    ) -> Result<crate::recording::RecordingView, RoomError> {
+        let (reply, answer) = oneshot::channel();
+        self.commands
+            .send(RoomCommand::StartRecording { by, asker, reply })
+            .await
+            .map_err(|_| RoomError::Closed)?;
+        answer.await.map_err(|_| RoomError::Closed)?
+    }
+
+    /// Stops recording.
+    pub async fn stop_recording(
+        &self,
+        asker: Asker,
+    ) -> Result<crate::recording::RecordingView, RoomError> {
+        let (reply, answer) = oneshot::channel();
+        self.commands
+            .send(RoomCommand::StopRecording { asker, reply })
             .await
             .map_err(|_| RoomError::Closed)?;
         answer.await.map_err(|_| RoomError::Closed)?

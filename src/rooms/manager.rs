@@ -24,17 +24,23 @@ pub struct RoomManager {
 struct Inner {
     rooms: Mutex<HashMap<String, RoomHandle>>,
     settings: MediaSettings,
+    recorder: crate::recording::Recorder,
     /// The runtime room tasks run on (not an actix worker's, which are per-thread).
     runtime: tokio::runtime::Handle,
     next_generation: AtomicU64,
 }
 
 impl RoomManager {
-    pub fn new(settings: MediaSettings, runtime: tokio::runtime::Handle) -> Self {
+    pub fn new(
+        settings: MediaSettings,
+        recorder: crate::recording::Recorder,
+        runtime: tokio::runtime::Handle,
+    ) -> Self {
         Self {
             inner: Arc::new(Inner {
                 rooms: Mutex::new(HashMap::new()),
                 settings,
+                recorder,
                 runtime,
                 next_generation: AtomicU64::new(1),
             }),
@@ -59,6 +65,11 @@ impl RoomManager {
         self.inner.runtime.spawn(room.run(rx));
         tracing::info!(room = %id, "room opened");
         handle
+    }
+
+    /// Where rooms write their recordings.
+    pub fn recorder(&self) -> crate::recording::Recorder {
+        self.inner.recorder.clone()
     }
 
     /// The live room `id`, if anyone is in it.

@@ -6,5 +6,5 @@ pub mod handle;
 pub mod manager;
 mod room;
 
-pub use handle::{Outbound, RoomCommand, RoomError, RoomHandle};
+pub use handle::{Asker, Outbound, RoomCommand, RoomError, RoomHandle};
 pub use manager::RoomManager;

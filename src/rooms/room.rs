@@ -20,6 +20,9 @@ use crate::media::sdp::{self, OfferError};
 use crate::signalling::protocol::{ErrorCode, IceServer, RosterEntry, ServerMessage};
 use crate::signalling::router::{JoinRequest, Role};
 
+/// The full room mix's place among the mix-minus listeners (no participant has the nil id).
+const ROOM_MIX: Uuid = Uuid::nil();
+
 /// How often members are checked for liveness.
 const LIVENESS_INTERVAL: Duration = Duration::from_secs(1);
 
@@ -31,6 +34,8 @@ struct Member {
     outbound: mpsc::Sender<Outbound>,
     media: Option<ParticipantMedia>,
 }
+
+mod recording;
 
 pub(super) struct Room {
     handle: RoomHandle,
@@ -45,6 +50,11 @@ pub(super) struct Room {
     events_tx: mpsc::UnboundedSender<MediaEvent>,
     events_rx: mpsc::UnboundedReceiver<MediaEvent>,
     empty_since: Option<Instant>,
+    /// The stored room's name (for recordings), as of the latest join.
+    room_name: String,
+    recording: Option<recording::ActiveRecording>,
+    /// An auto-record room records once per session (from first join to empty).
+    session_recorded: bool,
 }
 
 impl Room {
@@ -61,6 +71,9 @@ impl Room {
             events_tx,
             events_rx,
             empty_since: Some(Instant::now()),
+            room_name: String::new(),
+            recording: None,
+            session_recorded: false,
         }
     }
 
@@ -113,6 +126,8 @@ impl Room {
                 _ => {}
             }
         }
+        // A recording is finished before anything else goes (the server may be stopping).
+        self.stop_recording(true).await;
         // Members still here when the room stops (server shutdown) are closed; their media
         // goes with the whole pipeline at once rather than branch by branch.
         for member in self.members.drain(..) {
@@ -148,6 +163,24 @@ impl Room {
                 candidate,
             } => self.on_remote_ice(participant, m_line, &candidate),
             RoomCommand::Leave { participant } => self.remove(participant, None).await,
+            RoomCommand::StartRecording { by, asker, reply } => {
+                let result = if self.may_present(asker) {
+                    self.start_recording(by).await
+                } else {
+                    Err(RoomError::NotAllowed)
+                };
+                let _ = reply.send(result);
+            }
+            RoomCommand::StopRecording { asker, reply } => {
+                let result = if self.may_present(asker) {
+                    self.stop_recording(false)
+                        .await
+                        .ok_or(RoomError::NotRecording)
+                } else {
+                    Err(RoomError::NotAllowed)
+                };
+                let _ = reply.send(result);
+            }
             RoomCommand::SetLayout { layout } => {
                 self.layout = layout;
                 self.relayout();
@@ -209,6 +242,7 @@ impl Room {
         }
         // The stored setting as of the latest admitted join (changes also arrive as SetLayout).
         self.layout = request.layout;
+        self.room_name = request.room_name.clone();
         let limit = request.limit.min(self.settings.max_participants);
         if self.members.len() >= limit {
             return Err(RoomError::Full(limit));
@@ -240,13 +274,21 @@ impl Room {
         tracing::info!(participant = %id, name = %request.name, "joined");
         self.members.push(Member {
             id,
-            name: request.name,
+            name: request.name.clone(),
             role: request.role,
             identity: request.identity,
             outbound,
             media: None,
         });
         self.empty_since = None;
+        self.note_for_recording("joined", id, &request.name);
+        if request.auto_record
+            && !self.session_recorded
+            && self.recording.is_none()
+            && let Err(err) = self.start_recording(None).await
+        {
+            tracing::warn!(%err, "auto-record did not start");
+        }
         Ok(id)
     }
 
@@ -383,6 +425,14 @@ impl Room {
             ) {
                 tracing::warn!(error = %format!("{err:#}"), "cannot link mix-minus");
             }
+        }
+        // And into the full room mix (recordings and broadcasts), as a listener of its own.
+        if let Err(err) = self.mix.link(
+            &pipeline.pipeline,
+            (participant, &tee),
+            (ROOM_MIX, &pipeline.room_mix),
+        ) {
+            tracing::warn!(error = %format!("{err:#}"), "cannot link the room mix");
         }
     }
 
@@ -604,10 +654,15 @@ impl Room {
             media.teardown(pipeline).await;
         }
         tracing::info!(participant = %participant, "left");
+        self.note_for_recording("left", participant, &member.name);
         self.relayout();
         self.broadcast_roster();
         if self.members.is_empty() {
             self.empty_since = Some(Instant::now());
+            // The last member left: the recording is finished, and the next session may
+            // record again.
+            self.stop_recording(false).await;
+            self.session_recorded = false;
         }
     }
 

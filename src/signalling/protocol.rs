@@ -34,6 +34,8 @@ pub enum ClientMessage {
         participant_id: String,
         role: String,
     },
+    /// A presenter, the owner or an admin starts (`action: "start"`) or stops the recording.
+    Recording { action: String },
 }
 
 /// One entry of the roster.
@@ -66,6 +68,9 @@ pub enum ServerMessage {
     },
     /// Who is in the room; sent on every change.
     Roster { participants: Vec<RosterEntry> },
+    /// Recording of the room started or stopped (everyone is told).
+    #[serde(rename_all = "camelCase")]
+    Recording { state: String, recording_id: String },
     /// A request was refused.
     Error { code: ErrorCode, message: String },
 }

@@ -75,6 +75,9 @@ pub struct JoinRequest {
     pub limit: usize,
     /// The room's layout setting as stored when this join was admitted.
     pub layout: crate::rooms::directory::Layout,
+    /// The stored room's name and auto-record setting.
+    pub room_name: String,
+    pub auto_record: bool,
 }
 
 /// What the socket loop should do with a message.
@@ -82,9 +85,19 @@ pub struct JoinRequest {
 pub enum Action {
     Join(JoinAsk),
     Offer(String),
-    Ice { candidate: String, m_line: u32 },
+    Ice {
+        candidate: String,
+        m_line: u32,
+    },
     Leave,
-    SetRole { participant: uuid::Uuid, role: Role },
+    SetRole {
+        participant: uuid::Uuid,
+        role: Role,
+    },
+    /// Start (`true`) or stop the room's recording.
+    Recording {
+        start: bool,
+    },
 }
 
 /// A refusal, sent back as an `error` message.
@@ -112,7 +125,7 @@ impl RouteError {
     }
 }
 
-const KNOWN_TYPES: [&str; 5] = ["join", "offer", "ice", "leave", "setRole"];
+const KNOWN_TYPES: [&str; 6] = ["join", "offer", "ice", "leave", "setRole", "recording"];
 
 /// Parses one text frame.
 pub fn decode(text: &str) -> Result<ClientMessage, RouteError> {
@@ -180,6 +193,13 @@ pub fn route(joined: bool, message: ClientMessage) -> Result<Action, RouteError>
             m_line: sdp_m_line_index,
         }),
         ClientMessage::Leave => Ok(Action::Leave),
+        ClientMessage::Recording { action } => match action.as_str() {
+            "start" => Ok(Action::Recording { start: true }),
+            "stop" => Ok(Action::Recording { start: false }),
+            _ => Err(RouteError::bad_request(
+                "recording takes action start or stop",
+            )),
+        },
         ClientMessage::SetRole {
             participant_id,
             role,

@@ -15,7 +15,7 @@ use super::router::{self, Action, JoinAsk, JoinRequest, Role, RouteError};
 use crate::app_state::AppState;
 use crate::auth::admission::{AdmitError, admit};
 use crate::http::errors::json_error;
-use crate::rooms::{Outbound, RoomCommand, RoomError, RoomHandle};
+use crate::rooms::{Asker, Outbound, RoomCommand, RoomError, RoomHandle};
 
 /// Frames above this are a protocol violation and end the socket; frames between the
 /// contract's 64 KiB and this get a `too_large` error and the socket stays open.
@@ -68,6 +68,8 @@ struct SocketSession {
     joined: Option<(RoomHandle, Uuid)>,
     /// Whether this member may name presenters (the room's owner or an admin).
     manager: bool,
+    /// The signed-in account behind this socket (none for guests).
+    account: Option<String>,
     outbound_tx: mpsc::Sender<Outbound>,
     rate: RateLimiter,
 }
@@ -87,6 +89,7 @@ impl SocketSession {
                 state,
                 joined: None,
                 manager: false,
+                account: None,
                 outbound_tx,
                 rate,
             },
@@ -185,6 +188,11 @@ impl SocketSession {
                 .await
             }
             Action::Leave => self.leave().await,
+            Action::Recording { start } => {
+                if let Err(e) = self.control_recording(start).await {
+                    return self.send(&e.to_message()).await;
+                }
+            }
             Action::SetRole { participant, role } => {
                 if let Err(e) = self.set_role(participant, role).await {
                     return self.send(&e.to_message()).await;
@@ -222,6 +230,7 @@ impl SocketSession {
             ));
         }
         let manager = admission.manager;
+        let account = admission.account.clone();
         let request = JoinRequest {
             room: ask.room,
             name: ask.name,
@@ -229,6 +238,8 @@ impl SocketSession {
             identity: admission.identity,
             limit: admission.limit,
             layout: admission.layout,
+            room_name: admission.room_name,
+            auto_record: admission.auto_record,
         };
         for _ in 0..JOIN_ATTEMPTS {
             let handle = self.state.rooms.get_or_create(&request.room);
@@ -236,6 +247,7 @@ impl SocketSession {
                 Ok(id) => {
                     self.joined = Some((handle, id));
                     self.manager = manager;
+                    self.account = account;
                     return Ok(());
                 }
                 Err(RoomError::Closed) => continue,
@@ -246,6 +258,24 @@ impl SocketSession {
             ErrorCode::Overloaded,
             "the room is restarting; try again",
         ))
+    }
+
+    /// Starts or stops the room's recording (presenters, the owner and admins).
+    async fn control_recording(&mut self, start: bool) -> Result<(), RouteError> {
+        let Some((handle, id)) = &self.joined else {
+            return Err(RouteError::bad_request("join a room first"));
+        };
+        let asker = if self.manager {
+            Asker::Manager
+        } else {
+            Asker::Member(*id)
+        };
+        let result = if start {
+            handle.start_recording(self.account.clone(), asker).await
+        } else {
+            handle.stop_recording(asker).await
+        };
+        result.map(|_| ()).map_err(room_error)
     }
 
     async fn set_role(&mut self, participant: Uuid, role: Role) -> Result<(), RouteError> {
@@ -296,7 +326,9 @@ pub fn room_error(e: RoomError) -> RouteError {
         RoomError::NoSuchParticipant => ErrorCode::NotFound,
         RoomError::RoleFixed => ErrorCode::BadRequest,
         RoomError::Closed => ErrorCode::Overloaded,
-        RoomError::MediaFailed => ErrorCode::Internal,
+        RoomError::MediaFailed | RoomError::RecordingFailed(_) => ErrorCode::Internal,
+        RoomError::AlreadyRecording | RoomError::NotRecording => ErrorCode::Conflict,
+        RoomError::NotAllowed => ErrorCode::Forbidden,
     };
     RouteError::new(code, e.to_string())
 }

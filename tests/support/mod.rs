@@ -7,5 +7,6 @@ pub mod chromium;
 pub mod gst_peer;
 pub mod media_files;
 pub mod postgres;
+pub mod scenes;
 pub mod server;
 pub mod signalling;

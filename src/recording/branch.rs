@@ -1,0 +1,162 @@
+//! The recording branch of a room pipeline: the composite's H.264 from the encoded tee and
+//! the full room mix, muxed into Matroska (playable even if the process dies) in one file.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use anyhow::{Context, Result, anyhow};
+use gst::prelude::*;
+
+use crate::media::fragments::{Fragment, make};
+use crate::media::pipeline::RoomPipeline;
+use crate::media::teardown;
+
+/// Opus bit rate of the recorded mix.
+const AUDIO_BITRATE_BPS: i64 = 128_000;
+/// How long the muxer gets to write its last cluster and index after EOS.
+const EOS_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// A recording being written.
+pub struct RecordingBranch {
+    bin: gst::Bin,
+    video_tee: gst::Element,
+    video_pad: gst::Pad,
+    audio_tee: gst::Element,
+    audio_pad: gst::Pad,
+    eos: tokio::sync::oneshot::Receiver<()>,
+    pub path: PathBuf,
+}
+
+impl RecordingBranch {
+    /// Starts writing the room's composite and full mix to `path` (a `.mkv`).
+    pub fn attach(room: &RoomPipeline, path: &Path) -> Result<Self> {
+        let name = format!(
+            "recording-{}",
+            path.file_stem().and_then(|s| s.to_str()).unwrap_or("file")
+        );
+        let bin = gst::Bin::builder().name(&name).build();
+        let video = Fragment::RecordingVideo.build("rec-video", &[])?;
+        let audio =
+            Fragment::RecordingAudio.build("rec-audio", &[("bitrate_bps", AUDIO_BITRATE_BPS)])?;
+        let mux = make("matroskamux", "rec-mux")?;
+        let sink = make("filesink", "rec-file")?;
+        // The path is set as a property, never written into a launch description.
+        sink.set_property("location", path.to_string_lossy().to_string());
+        sink.set_property("async", false);
+        bin.add_many([
+            video.upcast_ref::<gst::Element>(),
+            audio.upcast_ref(),
+            &mux,
+            &sink,
+        ])?;
+        video
+            .link_pads(Some("src"), &mux, Some("video_%u"))
+            .context("recording video → muxer")?;
+        audio
+            .link_pads(Some("src"), &mux, Some("audio_%u"))
+            .context("recording audio → muxer")?;
+        mux.link(&sink).context("muxer → file")?;
+        for (fragment, ghost_name) in [(&video, "video_sink"), (&audio, "audio_sink")] {
+            let target = fragment
+                .static_pad("sink")
+                .ok_or_else(|| anyhow!("recording fragment has no sink"))?;
+            let ghost = gst::GhostPad::builder_with_target(&target)?
+                .name(ghost_name)
+                .build();
+            bin.add_pad(&ghost)?;
+        }
+
+        // The file must start at a key frame: drop the composite until one passes.
+        let video_in = video
+            .static_pad("sink")
+            .ok_or_else(|| anyhow!("recording video has no sink"))?;
+        video_in.add_probe(gst::PadProbeType::BUFFER, |_, info| match info.buffer() {
+            Some(b) if b.flags().contains(gst::BufferFlags::DELTA_UNIT) => {
+                gst::PadProbeReturn::Drop
+            }
+            _ => gst::PadProbeReturn::Remove,
+        });
+
+        // EOS reaching the file means the muxer has written everything.
+        let (eos_tx, eos) = tokio::sync::oneshot::channel();
+        let eos_tx = Mutex::new(Some(eos_tx));
+        let sink_pad = sink
+            .static_pad("sink")
+            .ok_or_else(|| anyhow!("filesink has no sink"))?;
+        sink_pad.add_probe(gst::PadProbeType::EVENT_DOWNSTREAM, move |_, info| {
+            if info
+                .event()
+                .is_some_and(|e| e.type_() == gst::EventType::Eos)
+            {
+                // unwrap: this lock is only taken here.
+                #[allow(clippy::unwrap_used)]
+                if let Some(tx) = eos_tx.lock().unwrap().take() {
+                    let _ = tx.send(());
+                }
+            }
+            gst::PadProbeReturn::Ok
+        });
+
+        room.pipeline.add(&bin)?;
+        if let Err(err) = bin.sync_state_with_parent() {
+            let _ = bin.set_state(gst::State::Null);
+            let _ = room.pipeline.remove(&bin);
+            return Err(anyhow!("cannot open {}: {err}", path.display()));
+        }
+        let link = |tee: &gst::Element, ghost: &str| -> Result<gst::Pad> {
+            let pad = tee
+                .request_pad_simple("src_%u")
+                .ok_or_else(|| anyhow!("tee gave no pad"))?;
+            let sink = bin
+                .static_pad(ghost)
+                .ok_or_else(|| anyhow!("recording bin has no {ghost}"))?;
+            pad.link(&sink)
+                .with_context(|| format!("tee → recording {ghost}"))?;
+            Ok(pad)
+        };
+        // The file's timestamps start at zero: shift both inputs back by the pipeline's
+        // running time now (a room may have run for hours before recording starts).
+        if let (Some(clock), Some(base)) = (room.pipeline.clock(), room.pipeline.base_time()) {
+            let now = clock.time().saturating_sub(base);
+            let offset = -i64::try_from(now.nseconds()).unwrap_or(i64::MAX);
+            for ghost in ["video_sink", "audio_sink"] {
+                if let Some(pad) = bin.static_pad(ghost) {
+                    pad.set_offset(offset);
+                }
+            }
+        }
+        let video_tee = room.h264_tee().clone();
+        let audio_tee = room.audio_tee().clone();
+        let video_pad = link(&video_tee, "video_sink")?;
+        let audio_pad = link(&audio_tee, "audio_sink")?;
+        room.request_keyframe();
+        Ok(Self {
+            bin,
+            video_tee,
+            video_pad,
+            audio_tee,
+            audio_pad,
+            eos,
+            path: path.to_owned(),
+        })
+    }
+
+    /// Stops taking media, lets the muxer finish the file, and removes the branch.
+    /// False if the file could not be finished within the timeout.
+    pub async fn finish(self, pipeline: &gst::Pipeline) -> bool {
+        teardown::unlink_tee_pad(&self.video_tee, self.video_pad).await;
+        teardown::unlink_tee_pad(&self.audio_tee, self.audio_pad).await;
+        for ghost in ["video_sink", "audio_sink"] {
+            if let Some(pad) = self.bin.static_pad(ghost) {
+                pad.send_event(gst::event::Eos::new());
+            }
+        }
+        let finished = tokio::time::timeout(EOS_TIMEOUT, self.eos).await.is_ok();
+        if !finished {
+            tracing::warn!(file = %self.path.display(), "recording did not finish within {EOS_TIMEOUT:?}");
+        }
+        teardown::remove_elements(pipeline, vec![self.bin.upcast()]).await;
+        finished
+    }
+}

@@ -1,0 +1,130 @@
+//! The room task's side of recording: start and stop on request, automatically for
+//! auto-record rooms, when the last member leaves, and at shutdown.
+
+use std::time::Instant;
+
+use super::{Room, RoomError};
+use crate::db::models::Recording;
+use crate::recording::branch::RecordingBranch;
+use crate::recording::{RecordingView, TimelineEntry};
+use crate::rooms::{Asker, Outbound};
+use crate::signalling::protocol::ServerMessage;
+use crate::signalling::router::Role;
+
+/// The recording a room is writing.
+pub(super) struct ActiveRecording {
+    branch: RecordingBranch,
+    row: Recording,
+    timeline: Vec<TimelineEntry>,
+    started: Instant,
+}
+
+impl Room {
+    /// Starts recording the composite and the full mix; `by` is the account that asked.
+    pub(super) async fn start_recording(
+        &mut self,
+        by: Option<String>,
+    ) -> Result<RecordingView, RoomError> {
+        if self.recording.is_some() {
+            return Err(RoomError::AlreadyRecording);
+        }
+        let Some(pipeline) = self.pipeline.as_ref() else {
+            return Err(RoomError::NotRecording);
+        };
+        let recorder = self.manager.recorder();
+        let row = recorder
+            .begin(&self.handle.id, &self.room_name, by)
+            .await
+            .map_err(|e| RoomError::RecordingFailed(e.to_string()))?;
+        let path = recorder.live_path(&row.id);
+        let branch = match RecordingBranch::attach(pipeline, &path) {
+            Ok(b) => b,
+            Err(err) => {
+                // The room carries on; the row says why there is no file.
+                let reason = format!("{err:#}");
+                recorder.fail(row, reason.clone()).await;
+                return Err(RoomError::RecordingFailed(reason));
+            }
+        };
+        let view = RecordingView::from(&row);
+        let started = Instant::now();
+        let timeline = self
+            .members
+            .iter()
+            .map(|m| TimelineEntry {
+                at_ms: 0,
+                event: "present".into(),
+                participant_id: m.id.to_string(),
+                name: m.name.clone(),
+            })
+            .collect();
+        tracing::info!(recording = %row.id, "recording started");
+        self.recording = Some(ActiveRecording {
+            branch,
+            row,
+            timeline,
+            started,
+        });
+        self.session_recorded = true;
+        self.tell_everyone(ServerMessage::Recording {
+            state: "started".into(),
+            recording_id: view.id.clone(),
+        });
+        Ok(view)
+    }
+
+    /// Stops the recording, if any. The MP4 is made in the background unless `wait` (the
+    /// room is closing and the server may be stopping).
+    pub(super) async fn stop_recording(&mut self, wait: bool) -> Option<RecordingView> {
+        let active = self.recording.take()?;
+        let pipeline = self.pipeline.as_ref()?;
+        let finished = active.branch.finish(&pipeline.pipeline).await;
+        let mut row = active.row;
+        row.status = "finalizing".into();
+        let view = RecordingView::from(&row);
+        self.tell_everyone(ServerMessage::Recording {
+            state: "stopped".into(),
+            recording_id: row.id.clone(),
+        });
+        tracing::info!(recording = %row.id, finished, "recording stopped");
+        let recorder = self.manager.recorder();
+        let job = async move { recorder.finalize(row, active.timeline, false).await };
+        if wait {
+            job.await;
+        } else {
+            tokio::spawn(job);
+        }
+        Some(view)
+    }
+
+    /// Whether `asker` may control recording: presenters and the owner in the room, or an
+    /// API caller already checked as the owner or an admin.
+    pub(super) fn may_present(&self, asker: Asker) -> bool {
+        match asker {
+            Asker::Manager => true,
+            Asker::Member(id) => self
+                .members
+                .iter()
+                .any(|m| m.id == id && matches!(m.role, Role::Owner | Role::Presenter)),
+        }
+    }
+
+    /// Notes a join or leave in the running recording's participants timeline.
+    pub(super) fn note_for_recording(&mut self, event: &str, id: uuid::Uuid, name: &str) {
+        if let Some(active) = &mut self.recording {
+            let at_ms = i64::try_from(active.started.elapsed().as_millis()).unwrap_or(i64::MAX);
+            active.timeline.push(TimelineEntry {
+                at_ms,
+                event: event.into(),
+                participant_id: id.to_string(),
+                name: name.into(),
+            });
+        }
+    }
+
+    fn tell_everyone(&self, message: ServerMessage) {
+        for m in &self.members {
+            let _ = m.outbound.try_send(Outbound::Message(message.clone()));
+        }
+    }
+}

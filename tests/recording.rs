@@ -1,0 +1,335 @@
+//! A 10 s recording of a live room: started and stopped by API, everyone told on the socket,
+//! finalised into an MP4 that ffprobe and ffmpeg read to the end, showing the participants'
+//! tiles; served with HTTP Range, by bearer token or a signed link, to the right people only.
+
+mod support;
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use futures::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::Message;
+
+use support::analysis::{CANVAS, Frame, tile_report};
+use support::api::{call, member_token};
+use support::gst_peer::VideoCodec;
+use support::scenes::{green_and_blue, green_blue_grid};
+use support::server::TestServer;
+
+const RECORD_FOR: Duration = Duration::from_secs(10);
+
+/// Status, headers and body bytes of a GET with optional bearer token and Range.
+fn get_bytes(
+    url: &str,
+    token: Option<&str>,
+    range: Option<&str>,
+) -> (u16, Vec<(String, String)>, Vec<u8>) {
+    let mut req = ureq::get(url).timeout(Duration::from_secs(30));
+    if let Some(t) = token {
+        req = req.set("Authorization", &format!("Bearer {t}"));
+    }
+    if let Some(r) = range {
+        req = req.set("Range", r);
+    }
+    let resp = match req.call() {
+        Ok(r) => r,
+        Err(ureq::Error::Status(_, r)) => r,
+        Err(e) => panic!("GET {url}: {e}"),
+    };
+    let status = resp.status();
+    let headers = resp
+        .headers_names()
+        .into_iter()
+        .map(|h| {
+            let v = resp.header(&h).unwrap_or_default().to_owned();
+            (h.to_lowercase(), v)
+        })
+        .collect();
+    let mut body = Vec::new();
+    std::io::Read::read_to_end(&mut resp.into_reader(), &mut body).expect("body");
+    (status, headers, body)
+}
+
+fn header<'a>(headers: &'a [(String, String)], name: &str) -> &'a str {
+    headers
+        .iter()
+        .find(|(h, _)| h == name)
+        .map(|(_, v)| v.as_str())
+        .unwrap_or("")
+}
+
+/// Streams ffprobe finds, as (codec_type, codec_name), and the container's duration.
+fn probe(path: &std::path::Path) -> (Vec<(String, String)>, f64) {
+    let out = Command::new("ffprobe")
+        .args([
+            "-v",
+            "error",
+            "-print_format",
+            "json",
+            "-show_streams",
+            "-show_format",
+        ])
+        .arg(path)
+        .output()
+        .expect("ffprobe runs");
+    assert!(
+        out.status.success(),
+        "ffprobe: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).expect("ffprobe JSON");
+    let streams = v["streams"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|s| {
+            (
+                s["codec_type"].as_str().unwrap_or("").to_owned(),
+                s["codec_name"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    let duration = v["format"]["duration"]
+        .as_str()
+        .and_then(|d| d.parse().ok())
+        .unwrap_or(0.0);
+    (streams, duration)
+}
+
+/// The decoded frame at `secs`, as RGB.
+fn frame_at(path: &std::path::Path, secs: f64) -> Frame {
+    let out = Command::new("ffmpeg")
+        .args(["-v", "error", "-ss", &secs.to_string(), "-i"])
+        .arg(path)
+        .args(["-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"])
+        .output()
+        .expect("ffmpeg runs");
+    assert!(
+        out.status.success(),
+        "ffmpeg: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Frame {
+        width: CANVAS.width as usize,
+        height: CANVAS.height as usize,
+        data: out.stdout,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_ten_second_recording_is_playable_complete_and_served_to_the_right_people() {
+    let server = TestServer::start().expect("server starts");
+    let base = server.url();
+    let room = server.room("owner", "recorded").expect("room set up");
+    let (green, blue) = green_and_blue(&server, &room.guest(), VideoCodec::H264).await;
+    let tiles = green_blue_grid();
+
+    // A watcher on the socket is told when recording starts and stops.
+    let (mut watcher, _) = tokio_tungstenite::connect_async(server.ws_url())
+        .await
+        .expect("socket");
+    let join = json!({"type":"join","room":room.id,"name":"Watcher","token":room.guest_token});
+    watcher
+        .send(Message::Text(join.to_string()))
+        .await
+        .expect("sent");
+
+    // Only the owner (or an admin) may start it by API; a participant on the socket may not.
+    let other = member_token(&base, "stranger").expect("another member");
+    let path = format!("/api/rooms/{}/recording", room.id);
+    let r = call(&base, "POST", &path, Some(&other), None).expect("reply");
+    assert_eq!(r.status, 403, "{:?}", r.body);
+    watcher
+        .send(Message::Text(
+            json!({"type":"recording","action":"start"}).to_string(),
+        ))
+        .await
+        .expect("sent");
+    let refused = next_of(&mut watcher, &["error"]).await;
+    assert_eq!(refused["code"], "forbidden", "{refused}");
+
+    let r = call(&base, "POST", &path, Some(&room.owner_token), None).expect("reply");
+    assert_eq!(r.status, 201, "{:?}", r.body);
+    let id = r.str("id");
+    assert_eq!(r.body["status"], "recording");
+    let started = Instant::now();
+    let told = next_of(&mut watcher, &["recording"]).await;
+    assert_eq!(
+        (told["state"].as_str(), told["recordingId"].as_str()),
+        (Some("started"), Some(id.as_str()))
+    );
+    let again = call(&base, "POST", &path, Some(&room.owner_token), None).expect("reply");
+    assert_eq!(again.status, 409, "a second start is a conflict");
+
+    tokio::time::sleep(RECORD_FOR.saturating_sub(started.elapsed())).await;
+    let r = call(&base, "DELETE", &path, Some(&room.owner_token), None).expect("reply");
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let told = next_of(&mut watcher, &["recording"]).await;
+    assert_eq!(told["state"], "stopped");
+
+    // Finalised into an MP4 within a few seconds.
+    let rec_path = format!("/api/recordings/{id}");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let view = loop {
+        let r = call(&base, "GET", &rec_path, Some(&room.owner_token), None).expect("reply");
+        assert_eq!(r.status, 200, "{:?}", r.body);
+        if r.body["status"] == "ready" {
+            break r.body;
+        }
+        assert_ne!(r.body["status"], "failed", "{:?}", r.body);
+        assert!(Instant::now() < deadline, "not ready: {:?}", r.body);
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    let duration_ms = view["durationMs"].as_i64().unwrap_or(0);
+    println!("recording {id}: {duration_ms} ms, {} bytes", view["bytes"]);
+    assert!(
+        (9_000..=11_000).contains(&duration_ms),
+        "duration {duration_ms} ms"
+    );
+    let names: Vec<&str> = view["participants"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|p| p["name"].as_str())
+        .collect();
+    assert!(
+        names.contains(&"Green") && names.contains(&"Blue"),
+        "timeline: {names:?}"
+    );
+
+    // Download with the owner's token: the whole file, then ranges.
+    let file_url = format!("{base}{rec_path}/file");
+    let (status, headers, body) = get_bytes(&file_url, Some(&room.owner_token), None);
+    assert_eq!(status, 200);
+    assert_eq!(header(&headers, "content-type"), "video/mp4");
+    assert!(
+        header(&headers, "content-disposition").starts_with("attachment"),
+        "{headers:?}"
+    );
+    assert_eq!(Some(body.len() as i64), view["bytes"].as_i64());
+    let len = body.len();
+    let (s, h, part) = get_bytes(&file_url, Some(&room.owner_token), Some("bytes=0-99"));
+    assert_eq!((s, part.as_slice()), (206, &body[..100]));
+    assert_eq!(header(&h, "content-range"), format!("bytes 0-99/{len}"));
+    let (s, _, part) = get_bytes(&file_url, Some(&room.owner_token), Some("bytes=-100"));
+    assert_eq!((s, part.as_slice()), (206, &body[len - 100..]));
+    let (s, _, part) = get_bytes(
+        &file_url,
+        Some(&room.owner_token),
+        Some(&format!("bytes={}-", len - 10)),
+    );
+    assert_eq!((s, part.as_slice()), (206, &body[len - 10..]));
+    let (s, _, _) = get_bytes(
+        &file_url,
+        Some(&room.owner_token),
+        Some(&format!("bytes={}-", len + 10)),
+    );
+    assert_eq!(s, 416, "a range past the end is unsatisfiable");
+
+    // What the file holds: H.264 and Opus, 10 ± 1 s, decodable to the end, both tiles.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mp4 = dir.path().join("rec.mp4");
+    std::fs::write(&mp4, &body).expect("saved");
+    let (streams, seconds) = probe(&mp4);
+    assert!(
+        streams.contains(&("video".into(), "h264".into())),
+        "{streams:?}"
+    );
+    assert!(streams.iter().any(|(t, _)| t == "audio"), "{streams:?}");
+    assert!(
+        (9.0..=11.0).contains(&seconds),
+        "ffprobe duration {seconds}"
+    );
+    let decode = Command::new("ffmpeg")
+        .args(["-v", "error", "-i"])
+        .arg(&mp4)
+        .args(["-f", "null", "-"])
+        .output()
+        .expect("ffmpeg runs");
+    assert!(
+        decode.status.success() && decode.stderr.is_empty(),
+        "decodes cleanly: {}",
+        String::from_utf8_lossy(&decode.stderr)
+    );
+    let frame = frame_at(&mp4, 5.0);
+    tile_report(&frame, &tiles).unwrap_or_else(|e| panic!("the recorded composite: {e}"));
+
+    // Who may fetch it: not another member, not anonymous; a signed link works without a
+    // header, a tampered one does not.
+    let r = call(&base, "GET", &rec_path, Some(&other), None).expect("reply");
+    assert_eq!(r.status, 403);
+    let r = call(&base, "GET", &rec_path, None, None).expect("reply");
+    assert_eq!(r.status, 401);
+    assert_eq!(get_bytes(&file_url, None, None).0, 401);
+    assert_eq!(get_bytes(&file_url, Some(&other), None).0, 403);
+    let r = call(
+        &base,
+        "POST",
+        &format!("{rec_path}/link"),
+        Some(&room.owner_token),
+        None,
+    )
+    .expect("reply");
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let signed = format!("{base}{}", r.str("url"));
+    let (s, _, signed_body) = get_bytes(&signed, None, None);
+    assert_eq!((s, signed_body.len()), (200, len));
+    let tampered = signed
+        .replace("sig=", "sig=0")
+        .replacen("sig=00", "sig=01", 1);
+    assert_eq!(get_bytes(&tampered, None, None).0, 403);
+    let r = call(
+        &base,
+        "GET",
+        "/api/recordings",
+        Some(&room.owner_token),
+        None,
+    )
+    .expect("reply");
+    assert_eq!(r.body["items"].as_array().map(Vec::len), Some(1));
+    let r = call(&base, "GET", "/api/recordings", Some(&other), None).expect("reply");
+    assert_eq!(
+        r.body["items"].as_array().map(Vec::len),
+        Some(0),
+        "not another member's"
+    );
+
+    // Deleting removes the row and the file.
+    let r = call(&base, "DELETE", &rec_path, Some(&room.owner_token), None).expect("reply");
+    assert_eq!(r.status, 204);
+    let r = call(&base, "GET", &rec_path, Some(&room.owner_token), None).expect("reply");
+    assert_eq!(r.status, 404);
+    assert!(
+        !server
+            .data_dir()
+            .join("recordings")
+            .join(format!("{id}.mp4"))
+            .exists()
+    );
+    drop((green, blue));
+}
+
+/// The next message of one of `kinds`.
+async fn next_of(
+    ws: &mut tokio_tungstenite::WebSocketStream<
+        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+    >,
+    kinds: &[&str],
+) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let frame = tokio::time::timeout(left, ws.next())
+            .await
+            .unwrap_or_else(|_| panic!("no {kinds:?} message in time"))
+            .expect("socket open")
+            .expect("readable");
+        if let Message::Text(text) = frame {
+            let v: Value = serde_json::from_str(&text).expect("json");
+            if kinds.iter().any(|k| v["type"] == *k) {
+                return v;
+            }
+        }
+    }
+}

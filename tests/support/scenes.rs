@@ -1,0 +1,45 @@
+//! The room most media tests start from: Green (700 Hz) and Blue (1100 Hz) joined as guests.
+
+use std::time::Duration;
+
+use connect_right::media::layout::{Rect, grid};
+
+use super::analysis::{BLUE, CANVAS, GREEN, tile_report, wait_until_async};
+use super::api::Ticket;
+use super::gst_peer::{GstPeer, VideoCodec};
+use super::server::TestServer;
+
+/// Green's and Blue's tones.
+pub const GREEN_HZ: u32 = 700;
+pub const BLUE_HZ: u32 = 1100;
+
+/// The two-tile grid with Green left and Blue right.
+pub fn green_blue_grid() -> [(Rect, [u8; 3]); 2] {
+    let rects = grid(2, CANVAS);
+    [(rects[0], GREEN), (rects[1], BLUE)]
+}
+
+/// Joins Green (H.264) then Blue (`blue_codec`) with `ticket`; panics unless Green sees both
+/// tiles within 15 s.
+pub async fn green_and_blue(
+    server: &TestServer,
+    ticket: &Ticket,
+    blue_codec: VideoCodec,
+) -> (GstPeer, GstPeer) {
+    let ws = server.ws_url();
+    let green = GstPeer::join(&ws, ticket, "Green", GREEN, GREEN_HZ, VideoCodec::H264)
+        .await
+        .expect("green joins");
+    let blue = GstPeer::join(&ws, ticket, "Blue", BLUE, BLUE_HZ, blue_codec)
+        .await
+        .expect("blue joins");
+    let tiles = green_blue_grid();
+    let shown = wait_until_async(Duration::from_secs(15), || {
+        green
+            .latest_frame()
+            .is_some_and(|f| tile_report(&f, &tiles).is_ok())
+    })
+    .await;
+    assert!(shown, "green sees both tiles\n{}", server.log_tail(30));
+    (green, blue)
+}
