@@ -50,14 +50,36 @@ pub fn run(settings: Settings) -> Result<()> {
         Err(err) => tracing::error!(%err, "cannot look for unfinished recordings"),
     }
     let state = AppState::new(settings, db, rooms.clone())?;
-    let result = actix_web::rt::System::new().block_on(serve(state));
-    tracing::info!("closing rooms");
+    let result = actix_web::rt::System::new().block_on(serve(state, rooms.clone()));
+    // Normally done at the signal already; this covers the server failing on its own.
     runtime.block_on(rooms.close_all());
-    runtime.shutdown_timeout(Duration::from_secs(5));
+    runtime.shutdown_timeout(Duration::from_secs(2));
     result
 }
 
-async fn serve(state: AppState) -> Result<()> {
+/// SIGTERM or SIGINT.
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = term.recv() => {}
+                    _ = tokio::signal::ctrl_c() => {}
+                }
+            }
+            Err(err) => {
+                tracing::warn!(%err, "cannot watch SIGTERM; only SIGINT stops the server");
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+async fn serve(state: AppState, rooms: RoomManager) -> Result<()> {
     let settings = state.settings.clone();
     let web_dir = settings.http.web_dir.clone();
     let state = web::Data::new(state);
@@ -66,7 +88,8 @@ async fn serve(state: AppState) -> Result<()> {
             .app_data(state.clone())
             .configure(|cfg| crate::http::configure(cfg, &web_dir))
     })
-    .shutdown_timeout(5);
+    .disable_signals()
+    .shutdown_timeout(2);
     let bind = settings.http.bind;
     let server = match (&settings.http.tls_cert, &settings.http.tls_key) {
         (Some(cert), Some(key)) => server
@@ -82,7 +105,17 @@ async fn serve(state: AppState) -> Result<()> {
         "http"
     };
     tracing::info!("listening on {scheme}://{bind}");
-    server.run().await.context("server failed")
+    let server = server.run();
+    let handle = server.handle();
+    // A stop closes the rooms first: new joins are refused, recordings are finished, and
+    // members' sockets close, so that the HTTP server has no open connection to wait for.
+    actix_web::rt::spawn(async move {
+        stop_signal().await;
+        tracing::info!("stopping: closing rooms and finishing recordings");
+        rooms.close_all().await;
+        handle.stop(true).await;
+    });
+    server.await.context("server failed")
 }
 
 fn tls_config(cert: &std::path::Path, key: &std::path::Path) -> Result<rustls::ServerConfig> {

@@ -21,6 +21,8 @@ fn room_error(e: RoomError) -> ApiError {
     match e {
         RoomError::AlreadyRecording | RoomError::NotRecording => ApiError::Conflict(e.to_string()),
         RoomError::NotAllowed => ApiError::Forbidden(e.to_string()),
+        // The room carries on; the recording's row says why it failed.
+        RoomError::RecordingFailed(_) => ApiError::Unavailable(e.to_string()),
         other => ApiError::Internal(other.into()),
     }
 }

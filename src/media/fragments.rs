@@ -107,12 +107,13 @@ mod tests {
     use super::*;
 
     /// Representative values for every placeholder any fragment uses.
-    const SAMPLE: [(&str, i64); 9] = [
+    const SAMPLE: [(&str, i64); 10] = [
         ("width", 640),
         ("height", 360),
         ("framerate", 30),
         ("bitrate_kbps", 2000),
         ("bitrate_bps", 1_000_000),
+        ("audio_bitrate_bps", 128_000),
         ("keyint", 120),
         ("pt", 102),
         ("ssrc", 3_000_000_000),

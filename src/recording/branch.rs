@@ -37,13 +37,17 @@ impl RecordingBranch {
         );
         let bin = gst::Bin::builder().name(&name).build();
         let video = Fragment::RecordingVideo.build("rec-video", &[])?;
-        let audio =
-            Fragment::RecordingAudio.build("rec-audio", &[("bitrate_bps", AUDIO_BITRATE_BPS)])?;
+        let audio = Fragment::RecordingAudio
+            .build("rec-audio", &[("audio_bitrate_bps", AUDIO_BITRATE_BPS)])?;
         let mux = make("matroskamux", "rec-mux")?;
         let sink = make("filesink", "rec-file")?;
         // The path is set as a property, never written into a launch description.
         sink.set_property("location", path.to_string_lossy().to_string());
         sink.set_property("async", false);
+        // Every block goes to the file at once: a crash then loses only what the muxer had
+        // not yet written (filesink would otherwise hold up to 64 KiB, seconds of a quiet
+        // room).
+        sink.set_property_from_str("buffer-mode", "unbuffered");
         bin.add_many([
             video.upcast_ref::<gst::Element>(),
             audio.upcast_ref(),
@@ -140,6 +144,13 @@ impl RecordingBranch {
             eos,
             path: path.to_owned(),
         })
+    }
+
+    /// Removes a branch that failed, without waiting for the muxer.
+    pub async fn abandon(self, pipeline: &gst::Pipeline) {
+        teardown::unlink_tee_pad(&self.video_tee, self.video_pad).await;
+        teardown::unlink_tee_pad(&self.audio_tee, self.audio_pad).await;
+        teardown::remove_elements(pipeline, vec![self.bin.upcast()]).await;
     }
 
     /// Stops taking media, lets the muxer finish the file, and removes the branch.

@@ -12,8 +12,9 @@ use crate::config::MediaSettings;
 
 /// Commands queued per room before senders wait; generous, as they are small.
 const ROOM_COMMAND_QUEUE: usize = 256;
-/// How long a room gets to close at shutdown.
-const SHUTDOWN_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+/// How long a room gets to close at shutdown (finishing its recording included), so that the
+/// whole stop stays within 15 s.
+const SHUTDOWN_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// The registry of live rooms.
 #[derive(Clone)]
@@ -28,6 +29,8 @@ struct Inner {
     /// The runtime room tasks run on (not an actix worker's, which are per-thread).
     runtime: tokio::runtime::Handle,
     next_generation: AtomicU64,
+    /// Set once the server is stopping: no room opens after that.
+    closing: std::sync::atomic::AtomicBool,
 }
 
 impl RoomManager {
@@ -43,15 +46,20 @@ impl RoomManager {
                 recorder,
                 runtime,
                 next_generation: AtomicU64::new(1),
+                closing: std::sync::atomic::AtomicBool::new(false),
             }),
         }
     }
 
-    /// The live room `id`, starting its task if it has none.
-    pub fn get_or_create(&self, id: &str) -> RoomHandle {
+    /// The live room `id`, starting its task if it has none; `None` once the server is
+    /// stopping.
+    pub fn get_or_create(&self, id: &str) -> Option<RoomHandle> {
+        if self.is_closing() {
+            return None;
+        }
         let mut rooms = self.lock();
         if let Some(handle) = rooms.get(id) {
-            return handle.clone();
+            return Some(handle.clone());
         }
         let (tx, rx) = mpsc::channel(ROOM_COMMAND_QUEUE);
         let handle = RoomHandle {
@@ -64,7 +72,12 @@ impl RoomManager {
         let room = Room::new(handle.clone(), self.inner.settings.clone(), self.clone());
         self.inner.runtime.spawn(room.run(rx));
         tracing::info!(room = %id, "room opened");
-        handle
+        Some(handle)
+    }
+
+    /// True once [`RoomManager::close_all`] has begun.
+    pub fn is_closing(&self) -> bool {
+        self.inner.closing.load(Ordering::Relaxed)
     }
 
     /// Where rooms write their recordings.
@@ -87,6 +100,7 @@ impl RoomManager {
 
     /// Closes every live room (members removed, pipelines at NULL), for a clean exit.
     pub async fn close_all(&self) {
+        self.inner.closing.store(true, Ordering::Relaxed);
         let handles: Vec<RoomHandle> = self.lock().values().cloned().collect();
         let mut waits = Vec::new();
         for handle in handles {

@@ -583,6 +583,12 @@ impl Room {
                     .map(|s| s.path_string().to_string())
                     .unwrap_or_default();
                 tracing::warn!(%source, error = %err.error(), debug = ?err.debug(), "media error");
+                if source.contains("/recording-") {
+                    // The disk filled up or the file became unwritable: the recording fails,
+                    // the room carries on.
+                    self.recording_broke(format!("{}", err.error())).await;
+                    return;
+                }
                 let culprit = self
                     .members
                     .iter()

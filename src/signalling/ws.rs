@@ -242,7 +242,12 @@ impl SocketSession {
             auto_record: admission.auto_record,
         };
         for _ in 0..JOIN_ATTEMPTS {
-            let handle = self.state.rooms.get_or_create(&request.room);
+            let Some(handle) = self.state.rooms.get_or_create(&request.room) else {
+                return Err(RouteError::new(
+                    ErrorCode::Overloaded,
+                    "the server is stopping; try again shortly",
+                ));
+            };
             match handle.join(request.clone(), self.outbound_tx.clone()).await {
                 Ok(id) => {
                     self.joined = Some((handle, id));

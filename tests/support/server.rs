@@ -1,6 +1,5 @@
 //! The real `connect-right` binary, started on a free loopback port with its own data folder.
 
-use std::fs::File;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -23,6 +22,29 @@ pub struct TestServer {
     log_path: PathBuf,
     // Held for its Drop: the recordings folder and database live here.
     dir: tempfile::TempDir,
+    /// How it was started, for [`TestServer::restart`].
+    args: Vec<String>,
+    envs: Vec<(String, String)>,
+}
+
+/// Spawns `connect-right` with `args`, appending its output to `log_path`.
+fn spawn(args: &[String], envs: &[(String, String)], log_path: &Path) -> Result<Child> {
+    let log = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(log_path)?;
+    let log_err = log.try_clone()?;
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_connect-right"));
+    cmd.args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .envs(envs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .stdin(Stdio::null())
+        .stdout(log)
+        .stderr(log_err);
+    if std::env::var_os("RUST_LOG").is_none() {
+        cmd.env("RUST_LOG", "info");
+    }
+    cmd.spawn().context("spawning connect-right serve")
 }
 
 impl TestServer {
@@ -61,37 +83,69 @@ impl TestServer {
             || format!("sqlite://{}/db.sqlite", dir.path().display()),
             str::to_owned,
         );
-        let log = File::create(&log_path)?;
-        let log_err = log.try_clone()?;
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_connect-right"));
-        cmd.arg("serve")
-            .arg("--bind")
-            .arg(addr.to_string())
-            .arg("--config")
-            .arg(&config_path)
-            .args(extra_args)
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .env("CONNECT_RIGHT_RECORDINGS_DIR", &recordings)
-            .env(
-                "CONNECT_RIGHT_WEB_DIR",
-                concat!(env!("CARGO_MANIFEST_DIR"), "/web/dist"),
-            )
-            .env("DATABASE_URL", &database_url)
-            .stdin(Stdio::null())
-            .stdout(log)
-            .stderr(log_err);
-        if std::env::var_os("RUST_LOG").is_none() {
-            cmd.env("RUST_LOG", "info");
-        }
-        let child = cmd.spawn().context("spawning connect-right serve")?;
+        let mut args: Vec<String> = vec![
+            "serve".into(),
+            "--bind".into(),
+            addr.to_string(),
+            "--config".into(),
+            config_path.display().to_string(),
+        ];
+        args.extend(extra_args.iter().map(|a| a.to_string()));
+        let envs = vec![
+            (
+                "CONNECT_RIGHT_RECORDINGS_DIR".to_owned(),
+                recordings.display().to_string(),
+            ),
+            (
+                "CONNECT_RIGHT_WEB_DIR".to_owned(),
+                concat!(env!("CARGO_MANIFEST_DIR"), "/web/dist").to_owned(),
+            ),
+            ("DATABASE_URL".to_owned(), database_url),
+        ];
+        let child = spawn(&args, &envs, &log_path)?;
         let mut server = TestServer {
             child,
             addr,
             log_path,
             dir,
+            args,
+            envs,
         };
         server.wait_healthy()?;
         Ok(server)
+    }
+
+    /// Kills the process at once (SIGKILL), as a crash would.
+    pub fn kill_hard(&mut self) -> Result<()> {
+        self.child.kill()?;
+        self.child.wait()?;
+        Ok(())
+    }
+
+    /// Sends SIGTERM and waits for the process to exit; returns how long that took.
+    pub fn stop_gracefully(&mut self, limit: Duration) -> Result<Duration> {
+        let started = Instant::now();
+        Command::new("kill")
+            .arg("-TERM")
+            .arg(self.child.id().to_string())
+            .status()?;
+        while started.elapsed() < limit {
+            if self.child.try_wait()?.is_some() {
+                return Ok(started.elapsed());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        bail!("the server did not exit within {limit:?} of SIGTERM")
+    }
+
+    /// Starts the server again on the same address, database and folders (after a stop or
+    /// a crash), and waits until it is healthy.
+    pub fn restart(&mut self) -> Result<()> {
+        if self.is_running() {
+            bail!("the server is still running");
+        }
+        self.child = spawn(&self.args, &self.envs, &self.log_path)?;
+        self.wait_healthy()
     }
 
     fn wait_healthy(&mut self) -> Result<()> {

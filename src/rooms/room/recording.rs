@@ -97,6 +97,24 @@ impl Room {
         Some(view)
     }
 
+    /// The recording branch failed while writing: take it out and mark the recording failed.
+    pub(super) async fn recording_broke(&mut self, reason: String) {
+        let Some(active) = self.recording.take() else {
+            return;
+        };
+        if let Some(pipeline) = self.pipeline.as_ref() {
+            active.branch.abandon(&pipeline.pipeline).await;
+        }
+        self.tell_everyone(ServerMessage::Recording {
+            state: "stopped".into(),
+            recording_id: active.row.id.clone(),
+        });
+        self.manager
+            .recorder()
+            .fail(active.row, format!("writing the file failed: {reason}"))
+            .await;
+    }
+
     /// Whether `asker` may control recording: presenters and the owner in the room, or an
     /// API caller already checked as the owner or an admin.
     pub(super) fn may_present(&self, asker: Asker) -> bool {

@@ -34,6 +34,16 @@ describe('parseServerMessage', () => {
     });
   });
 
+  it('reads recording start and stop, and skips a malformed one', () => {
+    expect(parseServerMessage('{"type":"recording","state":"started","recordingId":"r1"}')).toEqual({
+      type: 'recording',
+      state: 'started',
+      recordingId: 'r1',
+    });
+    expect(parseServerMessage('{"type":"recording","state":"paused","recordingId":"r1"}')).toBeNull();
+    expect(parseServerMessage('{"type":"recording","state":"stopped"}')).toBeNull();
+  });
+
   it('returns null for unknown types, bad JSON and missing fields', () => {
     for (const text of ['{"type":"layout"}', 'not json', '[]', 'null', '{"type":"answer"}', '{"type":"ice"}']) {
       expect(parseServerMessage(text)).toBeNull();

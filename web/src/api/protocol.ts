@@ -41,7 +41,13 @@ export interface LeaveMessage {
   type: 'leave';
 }
 
-export type ClientMessage = JoinMessage | OfferMessage | IceMessage | LeaveMessage;
+/** Presenters, the owner and admins start or stop the room's recording. */
+export interface RecordingControlMessage {
+  type: 'recording';
+  action: 'start' | 'stop';
+}
+
+export type ClientMessage = JoinMessage | OfferMessage | IceMessage | LeaveMessage | RecordingControlMessage;
 
 export interface JoinedMessage {
   type: 'joined';
@@ -73,7 +79,20 @@ export interface ErrorMessage {
   message: string;
 }
 
-export type ServerMessage = JoinedMessage | AnswerMessage | IceMessage | RosterMessage | ErrorMessage;
+/** Everyone is told when the room's recording starts and stops. */
+export interface RecordingMessage {
+  type: 'recording';
+  state: 'started' | 'stopped';
+  recordingId: string;
+}
+
+export type ServerMessage =
+  | JoinedMessage
+  | AnswerMessage
+  | IceMessage
+  | RosterMessage
+  | RecordingMessage
+  | ErrorMessage;
 
 type Json = Record<string, unknown>;
 
@@ -123,6 +142,9 @@ export function parseServerMessage(text: string): ServerMessage | null {
       const participants = v.participants.map(parseRosterEntry).filter((p): p is RosterEntry => p !== null);
       return { type: 'roster', participants };
     }
+    case 'recording':
+      if ((v.state !== 'started' && v.state !== 'stopped') || !isString(v.recordingId)) return null;
+      return { type: 'recording', state: v.state, recordingId: v.recordingId };
     case 'error':
       return {
         type: 'error',

@@ -26,6 +26,10 @@ export interface RoomConnection {
   remoteStream: MediaStream | null;
   /** Changes whenever a track is added to remoteStream, so views re-attach it. */
   remoteTrackCount: number;
+  /** The room is being recorded (the server tells everyone when it starts and stops). */
+  recording: boolean;
+  /** Asks the server to start or stop recording (presenters, the owner and admins may). */
+  controlRecording: (action: 'start' | 'stop') => void;
   leave: () => void;
 }
 
@@ -63,6 +67,8 @@ export function useRoomConnection({
   const [selfId, setSelfId] = useState<string | null>(null);
   const [remoteStream, setRemoteStream] = useState<MediaStream | null>(null);
   const [remoteTrackCount, setRemoteTrackCount] = useState(0);
+  const [recording, setRecording] = useState(false);
+  const controlRef = useRef<(action: 'start' | 'stop') => void>(() => {});
   const leaveRef = useRef<() => void>(() => {});
   // Read through a ref so that a new callback from the parent does not rejoin.
   const onAuthFailedRef = useRef(onAuthFailed);
@@ -153,6 +159,9 @@ export function useRoomConnection({
         case 'roster':
           setRoster(msg.participants);
           break;
+        case 'recording':
+          setRecording(msg.state === 'started');
+          break;
         case 'error': {
           const text = describeJoinError(msg.code, msg.message, guest);
           if (isAuthError(msg.code)) {
@@ -180,6 +189,8 @@ export function useRoomConnection({
       },
     });
 
+    controlRef.current = (action) => signalling.send({ type: 'recording', action });
+
     leaveRef.current = () => {
       if (!disposed) signalling.send({ type: 'leave' });
       shutdown();
@@ -190,10 +201,22 @@ export function useRoomConnection({
   }, [room, name, localStream, token, guest]);
 
   const leave = useCallback(() => leaveRef.current(), []);
+  const controlRecording = useCallback((action: 'start' | 'stop') => controlRef.current(action), []);
 
   // An error that arrives while media flows (say, a refused request) does not
   // end the call, so it only replaces the status once we are not connected.
   const status = phase === 'connected' ? phase : (error ?? phase);
 
-  return { status, phase, error, roster, selfId, remoteStream, remoteTrackCount, leave };
+  return {
+    status,
+    phase,
+    error,
+    roster,
+    selfId,
+    remoteStream,
+    remoteTrackCount,
+    recording,
+    controlRecording,
+    leave,
+  };
 }

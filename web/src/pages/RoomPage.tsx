@@ -2,6 +2,7 @@ import { useState } from 'react';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
+import Chip from '@mui/material/Chip';
 import Paper from '@mui/material/Paper';
 import Typography from '@mui/material/Typography';
 import RosterList from '../components/RosterList';
@@ -21,6 +22,9 @@ interface RoomPageProps {
 
 export default function RoomPage({ room, name, localStream, token, guest, onLeft, onAuthFailed }: RoomPageProps) {
   const conn = useRoomConnection({ room, name, localStream, token, guest, onAuthFailed });
+  // Presenters and the owner control recording (the server checks again, and admins too).
+  const myRole = conn.roster.find((p) => p.id === conn.selfId)?.role;
+  const mayRecord = myRole === 'owner' || myRole === 'presenter';
   const [copied, setCopied] = useState(false);
 
   const leave = () => {
@@ -39,7 +43,27 @@ export default function RoomPage({ room, name, localStream, token, guest, onLeft
         <Typography variant="h6" component="h1" noWrap sx={{ flex: '1 1 auto', minWidth: 0 }}>
           {room}
         </Typography>
+        {conn.recording && (
+          <Chip
+            label="● Recording"
+            color="error"
+            size="small"
+            data-testid="recording-indicator"
+            aria-live="polite"
+          />
+        )}
         <StatusLine status={conn.status} />
+        {mayRecord && (
+          <Button
+            size="small"
+            variant="outlined"
+            color={conn.recording ? 'error' : 'primary'}
+            onClick={() => conn.controlRecording(conn.recording ? 'stop' : 'start')}
+            data-testid="record-toggle"
+          >
+            {conn.recording ? 'Stop recording' : 'Start recording'}
+          </Button>
+        )}
         {/* The plain room link admits signed-in members only; a guest came in by an invite. */}
         {!guest && (
           <Button size="small" onClick={copyLink}>
