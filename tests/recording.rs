@@ -275,6 +275,30 @@ async fn a_ten_second_recording_is_playable_complete_and_served_to_the_right_peo
     let signed = format!("{base}{}", r.str("url"));
     let (s, _, signed_body) = get_bytes(&signed, None, None);
     assert_eq!((s, signed_body.len()), (200, len));
+    // A <video> element of a page of the server plays it to the end through the link.
+    let played = Command::new("node")
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/browser/play_video.mjs"
+        ))
+        .args(["--origin", &base, "--src", &r.str("url")])
+        .output()
+        .expect("node runs");
+    let report: Value = serde_json::from_slice(&played.stdout).unwrap_or_else(|_| {
+        panic!(
+            "play_video.mjs: {}{}",
+            String::from_utf8_lossy(&played.stdout),
+            String::from_utf8_lossy(&played.stderr)
+        )
+    });
+    println!("Chromium <video>: {report}");
+    assert_eq!(report["event"], "ended", "{report}");
+    let played_to = report["currentTime"].as_f64().unwrap_or(0.0);
+    assert!(
+        (played_to - seconds).abs() < 0.5,
+        "played to {played_to} of {seconds} s"
+    );
+    assert_eq!(report["width"], 1280);
     let tampered = signed
         .replace("sig=", "sig=0")
         .replacen("sig=00", "sig=01", 1);
@@ -294,6 +318,21 @@ async fn a_ten_second_recording_is_playable_complete_and_served_to_the_right_peo
         Some(0),
         "not another member's"
     );
+    // Filters by room and date.
+    let count = |query: &str| {
+        let path = format!("/api/recordings?{query}");
+        let r = call(&base, "GET", &path, Some(&room.owner_token), None).expect("reply");
+        (
+            r.status,
+            r.body["items"].as_array().map(Vec::len).unwrap_or(0),
+        )
+    };
+    assert_eq!(count(&format!("room={}", room.id)), (200, 1));
+    assert_eq!(count("room=another-room"), (200, 0));
+    assert_eq!(count("from=2000-01-01T00:00:00Z"), (200, 1));
+    assert_eq!(count("from=2999-01-01T00:00:00Z"), (200, 0));
+    assert_eq!(count("to=2000-01-01T00:00:00Z"), (200, 0));
+    assert_eq!(count("from=yesterday").0, 400);
 
     // Deleting removes the row and the file.
     let r = call(&base, "DELETE", &rec_path, Some(&room.owner_token), None).expect("reply");
@@ -332,4 +371,91 @@ async fn next_of(
             }
         }
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_auto_record_room_records_each_session_once_until_everyone_leaves() {
+    let server = TestServer::start().expect("server starts");
+    let base = server.url();
+    let room = server.room("owner", "always-on").expect("room set up");
+    let settings = format!("/api/rooms/{}", room.id);
+    let auto = json!({"autoRecord": true});
+    let r = call(
+        &base,
+        "PATCH",
+        &settings,
+        Some(&room.owner_token),
+        Some(auto),
+    )
+    .expect("reply");
+    assert_eq!(r.body["autoRecord"], true);
+    let list = || {
+        call(
+            &base,
+            "GET",
+            "/api/recordings",
+            Some(&room.owner_token),
+            None,
+        )
+        .expect("reply")
+        .body["items"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    };
+
+    // The first join starts it; the second join does not start another.
+    let (mut green, mut blue) = green_and_blue(&server, &room.guest(), VideoCodec::H264).await;
+    let items = list();
+    assert_eq!(items.len(), 1, "one recording for the session: {items:?}");
+    assert_eq!(items[0]["status"], "recording");
+    assert_eq!(
+        items[0]["startedBy"],
+        Value::Null,
+        "started by the room, not a person"
+    );
+    tokio::time::sleep(Duration::from_secs(3)).await;
+
+    // The last one out finishes it.
+    green.leave().await.expect("green leaves");
+    blue.leave().await.expect("blue leaves");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let done = loop {
+        let items = list();
+        if items[0]["status"] == "ready" {
+            break items[0].clone();
+        }
+        assert!(Instant::now() < deadline, "not finished: {items:?}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    let events: Vec<(String, String)> = done["participants"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|e| {
+            (
+                e["event"].as_str().unwrap_or("").to_owned(),
+                e["name"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    println!(
+        "auto recording: {} ms, timeline {events:?}",
+        done["durationMs"]
+    );
+    assert!(
+        events.contains(&("left".into(), "Green".into())),
+        "{events:?}"
+    );
+    assert!(
+        events.contains(&("left".into(), "Blue".into())),
+        "{events:?}"
+    );
+    assert!(done["durationMs"].as_i64().unwrap_or(0) >= 3_000);
+
+    // A new session (after the room emptied) gets a recording of its own.
+    let _again = green_and_blue(&server, &room.guest(), VideoCodec::H264).await;
+    let items = list();
+    assert_eq!(items.len(), 2, "{items:?}");
+    assert_eq!(items[1]["status"], "recording");
 }

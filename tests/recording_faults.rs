@@ -133,7 +133,10 @@ async fn sigterm_finishes_the_recording_and_exits_within_fifteen_seconds() {
         .expect("exits within 15 s of SIGTERM");
     println!("SIGTERM to exit: {took:?}");
     if took > Duration::from_secs(5) {
-        println!("{}", server.log_grep(&["stopping", "room", "recording", "worker", "warn"], 30));
+        println!(
+            "{}",
+            server.log_grep(&["stopping", "room", "recording", "worker", "warn"], 30)
+        );
     }
     drop(peers);
 
