@@ -45,7 +45,7 @@ impl AppState {
             directory,
             rooms,
             login_throttle,
-            links: crate::recording::links::LinkSigner::default(),
+            links: crate::recording::links::LinkSigner::new(settings.http.signed_link_secs),
             settings: Arc::new(settings),
         })
     }

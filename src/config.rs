@@ -69,6 +69,8 @@ pub struct HttpSettings {
     /// PEM certificate chain and private key; both or neither.
     pub tls_cert: Option<PathBuf>,
     pub tls_key: Option<PathBuf>,
+    /// How long a signed link to a recording's file works, seconds (minutes, not hours).
+    pub signed_link_secs: u64,
 }
 
 /// Media settings of every room pipeline.
@@ -116,6 +118,7 @@ impl Default for HttpSettings {
             web_dir: PathBuf::from("web/dist"),
             tls_cert: None,
             tls_key: None,
+            signed_link_secs: 300,
         }
     }
 }
@@ -205,6 +208,11 @@ impl Settings {
                 ));
             }
             _ => {}
+        }
+        if !(1..=3600).contains(&self.http.signed_link_secs) {
+            return Err(ConfigError::Invalid(
+                "signed_link_secs must be 1..=3600".into(),
+            ));
         }
         let a = &self.auth;
         if a.session_ttl_secs == 0 {

@@ -375,7 +375,9 @@ async fn next_of(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_auto_record_room_records_each_session_once_until_everyone_leaves() {
-    let server = TestServer::start().expect("server starts");
+    // Signed links last 1 s here, so that their expiry can be seen.
+    let server =
+        TestServer::start_full(&[], None, "[http]\nsigned_link_secs = 1").expect("server starts");
     let base = server.url();
     let room = server.room("owner", "always-on").expect("room set up");
     let settings = format!("/api/rooms/{}", room.id);
@@ -453,9 +455,60 @@ async fn an_auto_record_room_records_each_session_once_until_everyone_leaves() {
     );
     assert!(done["durationMs"].as_i64().unwrap_or(0) >= 3_000);
 
+    // An admin sees every recording; a signed link stops working once it expires.
+    let admin = make_admin(&server, "boss");
+    let id = done["id"].as_str().unwrap_or("").to_owned();
+    let r = call(
+        &base,
+        "GET",
+        &format!("/api/recordings/{id}"),
+        Some(&admin),
+        None,
+    )
+    .expect("reply");
+    assert_eq!(r.status, 200, "admins see all: {:?}", r.body);
+    let r = call(&base, "GET", "/api/recordings", Some(&admin), None).expect("reply");
+    assert_eq!(r.body["items"].as_array().map(Vec::len), Some(1));
+    let link = format!("/api/recordings/{id}/link");
+    let r = call(&base, "POST", &link, Some(&admin), None).expect("reply");
+    let signed = format!("{base}{}", r.str("url"));
+    assert_eq!(
+        get_bytes(&signed, None, Some("bytes=0-9")).0,
+        206,
+        "fresh link works"
+    );
+    tokio::time::sleep(Duration::from_millis(2_100)).await;
+    let (status, _, body) = get_bytes(&signed, None, None);
+    assert_eq!(
+        status,
+        403,
+        "expired link: {}",
+        String::from_utf8_lossy(&body)
+    );
+
     // A new session (after the room emptied) gets a recording of its own.
     let _again = green_and_blue(&server, &room.guest(), VideoCodec::H264).await;
     let items = list();
     assert_eq!(items.len(), 2, "{items:?}");
     assert_eq!(items[1]["status"], "recording");
+}
+
+/// Creates an admin with the real command line and signs it in; returns its token.
+fn make_admin(server: &TestServer, username: &str) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_connect-right"))
+        .args(["admin", "create", "--username", username])
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}/db.sqlite", server.data_dir().display()),
+        )
+        .env("CONNECT_RIGHT_ADMIN_PASSWORD", support::api::PASSWORD)
+        .env_remove("CONNECT_RIGHT_CONFIG")
+        .output()
+        .expect("the admin command runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    support::api::login(&server.url(), username).expect("the admin signs in")
 }

@@ -208,3 +208,67 @@ async fn an_unwritable_recordings_folder_fails_the_recording_and_the_room_carrie
     assert!(frames >= 40, "{frames} frames");
     assert!(gap <= Duration::from_millis(300), "stalled {gap:?}");
 }
+
+/// A tiny tmpfs that is unmounted (lazily) when dropped.
+struct TinyDisk {
+    dir: tempfile::TempDir,
+}
+
+impl TinyDisk {
+    fn mount(size: &str) -> Self {
+        let dir = tempfile::tempdir().expect("mount point");
+        let status = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(dir.path())
+            .status()
+            .expect("mount runs");
+        assert!(
+            status.success(),
+            "mounting a {size} tmpfs needs root (the tests run as root)"
+        );
+        Self { dir }
+    }
+}
+
+impl Drop for TinyDisk {
+    fn drop(&mut self) {
+        let _ = Command::new("umount")
+            .arg("-l")
+            .arg(self.dir.path())
+            .status();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_disk_fails_the_recording_and_the_room_carries_on() {
+    let disk = TinyDisk::mount("96k");
+    let folder = disk.dir.path().display().to_string();
+    let server = TestServer::start_with(&["--recordings-dir", &folder]).expect("server starts");
+    let room = server.room("owner", "cramped").expect("room set up");
+    let (green, _blue) = green_and_blue(&server, &room.guest(), VideoCodec::H264).await;
+
+    let since = Instant::now();
+    let (id, _) = start_recording(&server, &room);
+    let view = settled(&server, &room.owner_token, &id).await;
+    let failed_after = since.elapsed();
+    let reason = view["error"].as_str().unwrap_or("");
+    println!("full disk: failed after {failed_after:?}: {reason}");
+    assert_eq!(view["status"], "failed", "{view}");
+    assert!(!reason.is_empty());
+
+    // The room never noticed; and it can be asked again (and fails again, cleanly).
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let frames = green.frames_since(since);
+    let gap = green.max_gap_since(since);
+    let seconds = since.elapsed().as_secs_f64();
+    println!("green meanwhile: {frames} frames in {seconds:.1} s, largest gap {gap:?}");
+    assert!(
+        frames as f64 >= 20.0 * seconds,
+        "{frames} frames in {seconds:.1} s"
+    );
+    assert!(gap <= Duration::from_millis(300), "stalled {gap:?}");
+    let path = format!("/api/rooms/{}/recording", room.id);
+    let r = call(&server.url(), "POST", &path, Some(&room.owner_token), None).expect("reply");
+    assert!(matches!(r.status, 201 | 503), "{:?}", r.body);
+    drop(server);
+}

@@ -108,12 +108,21 @@ impl MixMinus {
 
     /// Removes every branch from or to `participant`.
     pub async fn unlink_all(&mut self, pipeline: &gst::Pipeline, participant: Uuid) {
-        let keys: Vec<(Uuid, Uuid)> = self
-            .links
-            .keys()
-            .filter(|(s, l)| *s == participant || *l == participant)
-            .copied()
-            .collect();
+        self.unlink_where(pipeline, |(s, l)| *s == participant || *l == participant)
+            .await;
+    }
+
+    /// Removes every branch into `listener`'s mixer.
+    pub async fn unlink_listener(&mut self, pipeline: &gst::Pipeline, listener: Uuid) {
+        self.unlink_where(pipeline, |(_, l)| *l == listener).await;
+    }
+
+    async fn unlink_where(
+        &mut self,
+        pipeline: &gst::Pipeline,
+        matches: impl Fn(&(Uuid, Uuid)) -> bool,
+    ) {
+        let keys: Vec<(Uuid, Uuid)> = self.links.keys().filter(|k| matches(k)).copied().collect();
         for key in keys {
             if let Some(link) = self.links.remove(&key) {
                 teardown::unlink_tee_pad(&link.tee, link.tee_pad).await;

@@ -5,25 +5,25 @@ use hmac::{Hmac, Mac};
 use rand::RngCore;
 use sha2::Sha256;
 
-/// How long a signed link works.
-pub const LINK_LIFETIME_SECS: i64 = 5 * 60;
-
 /// Signs and checks links with a key made at start (links die with the process, which is
 /// fine for links that live minutes).
 #[derive(Clone)]
 pub struct LinkSigner {
     key: [u8; 32],
-}
-
-impl Default for LinkSigner {
-    fn default() -> Self {
-        let mut key = [0u8; 32];
-        rand::rngs::OsRng.fill_bytes(&mut key);
-        Self { key }
-    }
+    lifetime_secs: i64,
 }
 
 impl LinkSigner {
+    /// A signer whose links work for `lifetime_secs`.
+    pub fn new(lifetime_secs: u64) -> Self {
+        let mut key = [0u8; 32];
+        rand::rngs::OsRng.fill_bytes(&mut key);
+        Self {
+            key,
+            lifetime_secs: i64::try_from(lifetime_secs).unwrap_or(300),
+        }
+    }
+
     fn mac(&self, id: &str, expires: i64) -> Hmac<Sha256> {
         // unwrap: HMAC takes keys of any length.
         #[allow(clippy::unwrap_used)]
@@ -32,9 +32,9 @@ impl LinkSigner {
         mac
     }
 
-    /// `(expires, signature)` for recording `id`, valid until `now + LINK_LIFETIME_SECS`.
+    /// `(expires, signature)` for recording `id`, valid for the signer's lifetime from now.
     pub fn sign(&self, id: &str, now_secs: i64) -> (i64, String) {
-        let expires = now_secs + LINK_LIFETIME_SECS;
+        let expires = now_secs + self.lifetime_secs;
         let sig = self.mac(id, expires).finalize().into_bytes();
         (expires, sig.iter().map(|b| format!("{b:02x}")).collect())
     }
@@ -61,7 +61,7 @@ mod tests {
 
     #[test]
     fn links_verify_until_they_expire_and_not_when_tampered() {
-        let s = LinkSigner::default();
+        let s = LinkSigner::new(300);
         let (exp, sig) = s.sign("rec-1", 1000);
         assert!(s.verify("rec-1", exp, &sig, 1000));
         assert!(s.verify("rec-1", exp, &sig, exp));
@@ -72,7 +72,7 @@ mod tests {
         bad.replace_range(0..1, if &sig[0..1] == "0" { "1" } else { "0" });
         assert!(!s.verify("rec-1", exp, &bad, 1000), "tampered signature");
         assert!(
-            !LinkSigner::default().verify("rec-1", exp, &sig, 1000),
+            !LinkSigner::new(300).verify("rec-1", exp, &sig, 1000),
             "another server"
         );
     }

@@ -21,6 +21,8 @@ use crate::signalling::protocol::{ErrorCode, IceServer, RosterEntry, ServerMessa
 use crate::signalling::router::{JoinRequest, Role};
 
 /// The full room mix's place among the mix-minus listeners (no participant has the nil id).
+/// Speakers are linked into it only while a recording hears it: an idle room mix with
+/// live inputs was seen to stall the composite at a later join (cause not found).
 const ROOM_MIX: Uuid = Uuid::nil();
 
 /// How often members are checked for liveness.
@@ -426,10 +428,30 @@ impl Room {
                 tracing::warn!(error = %format!("{err:#}"), "cannot link mix-minus");
             }
         }
-        // And into the full room mix (recordings and broadcasts), as a listener of its own.
+        // And into the full room mix while a recording hears it.
+        if self.recording.is_some() {
+            self.link_room_mix(participant);
+        }
+    }
+
+    /// Feeds `speaker`'s microphone into the full room mix, as a listener of its own.
+    fn link_room_mix(&mut self, speaker: Uuid) {
+        let Some(pipeline) = self.pipeline.as_ref() else {
+            return;
+        };
+        let Some(tee) = self
+            .members
+            .iter()
+            .find(|m| m.id == speaker)
+            .and_then(|m| m.media.as_ref())
+            .and_then(|m| m.audio_in.as_ref())
+            .map(|a| a.tee.clone())
+        else {
+            return;
+        };
         if let Err(err) = self.mix.link(
             &pipeline.pipeline,
-            (participant, &tee),
+            (speaker, &tee),
             (ROOM_MIX, &pipeline.room_mix),
         ) {
             tracing::warn!(error = %format!("{err:#}"), "cannot link the room mix");
@@ -583,7 +605,7 @@ impl Room {
                     .map(|s| s.path_string().to_string())
                     .unwrap_or_default();
                 tracing::warn!(%source, error = %err.error(), debug = ?err.debug(), "media error");
-                if source.contains("/recording-") {
+                if source.contains(":recording-") || source.contains("/recording-") {
                     // The disk filled up or the file became unwritable: the recording fails,
                     // the room carries on.
                     self.recording_broke(format!("{}", err.error())).await;

@@ -28,6 +28,14 @@ impl Room {
         if self.recording.is_some() {
             return Err(RoomError::AlreadyRecording);
         }
+        if self.pipeline.is_none() {
+            return Err(RoomError::NotRecording);
+        }
+        // Everyone's microphone into the full mix the recording hears.
+        let speakers: Vec<uuid::Uuid> = self.members.iter().map(|m| m.id).collect();
+        for speaker in speakers {
+            self.link_room_mix(speaker);
+        }
         let Some(pipeline) = self.pipeline.as_ref() else {
             return Err(RoomError::NotRecording);
         };
@@ -41,6 +49,7 @@ impl Room {
             Ok(b) => b,
             Err(err) => {
                 // The room carries on; the row says why there is no file.
+                self.unlink_room_mix().await;
                 let reason = format!("{err:#}");
                 recorder.fail(row, reason.clone()).await;
                 return Err(RoomError::RecordingFailed(reason));
@@ -79,6 +88,7 @@ impl Room {
         let active = self.recording.take()?;
         let pipeline = self.pipeline.as_ref()?;
         let finished = active.branch.finish(&pipeline.pipeline).await;
+        self.unlink_room_mix().await;
         let mut row = active.row;
         row.status = "finalizing".into();
         let view = RecordingView::from(&row);
@@ -105,6 +115,7 @@ impl Room {
         if let Some(pipeline) = self.pipeline.as_ref() {
             active.branch.abandon(&pipeline.pipeline).await;
         }
+        self.unlink_room_mix().await;
         self.tell_everyone(ServerMessage::Recording {
             state: "stopped".into(),
             recording_id: active.row.id.clone(),
@@ -137,6 +148,15 @@ impl Room {
                 participant_id: id.to_string(),
                 name: name.into(),
             });
+        }
+    }
+
+    /// Takes every microphone out of the full mix (nothing hears it now).
+    async fn unlink_room_mix(&mut self) {
+        if let Some(pipeline) = self.pipeline.as_ref() {
+            self.mix
+                .unlink_listener(&pipeline.pipeline, super::ROOM_MIX)
+                .await;
         }
     }
 
