@@ -20,6 +20,8 @@ pub struct AppState {
     pub login_throttle: LoginThrottle,
     /// Signs the short-lived links to recordings' files.
     pub links: crate::recording::links::LinkSigner,
+    /// Live WHEP viewers' sessions.
+    pub whep: crate::http::whep_sessions::WhepSessions,
     pub settings: Arc<Settings>,
 }
 
@@ -46,6 +48,7 @@ impl AppState {
             rooms,
             login_throttle,
             links: crate::recording::links::LinkSigner::new(settings.http.signed_link_secs),
+            whep: Default::default(),
             settings: Arc::new(settings),
         })
     }

@@ -97,6 +97,8 @@ pub struct MediaSettings {
     pub jitter_latency_ms: u32,
     /// Most participants in one room (the grid lays out at most 16).
     pub max_participants: usize,
+    /// Most receive-only viewers (socket and WHEP) in one room.
+    pub max_viewers: usize,
 }
 
 impl Default for Settings {
@@ -138,6 +140,7 @@ impl Default for MediaSettings {
             liveness_timeout_secs: 10,
             jitter_latency_ms: 100,
             max_participants: crate::media::layout::MAX_TILES,
+            max_viewers: 100,
         }
     }
 }

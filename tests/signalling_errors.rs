@@ -178,6 +178,9 @@ async fn bad_input_gets_clear_errors_and_the_room_carries_on() {
     .await;
 
     // A valid offer is still answered after all of that, and ICE for a missing m-line is refused.
+    // This participant's media never connects: its senders stay blocked inside webrtcbin, and
+    // the steady peer's picture must not wait for them (no gap over 300 ms from the offer on).
+    let since = Instant::now();
     send_text(
         &mut ws,
         json!({"type":"offer","sdp":CHROMIUM_OFFER}).to_string(),
@@ -187,16 +190,13 @@ async fn bad_input_gets_clear_errors_and_the_room_carries_on() {
     assert!(answer["sdp"].as_str().unwrap_or("").starts_with("v=0"));
     expect_error(&mut ws, json!({"type":"ice","candidate":"candidate:1 1 UDP 1 127.0.0.1 9 typ host","sdpMLineIndex":7}).to_string(), "bad_request").await;
 
-    // The steady peer carries on. Measured from 2 s after the probe's answer: a participant
-    // whose media never connects was seen to stall the composite for up to ~2 s right after
-    // its answer in about a third of the runs (cause not found yet); live joins and leaves of
-    // real peers are held to 300 ms gaps in tests/room_media.rs.
-    tokio::time::sleep(Duration::from_secs(2)).await;
-    let since = Instant::now();
-    tokio::time::sleep(Duration::from_secs(2)).await;
+    tokio::time::sleep_until((since + Duration::from_secs(4)).into()).await;
     let frames = peer.frames_since(since);
     let gap = peer.max_gap_since(since);
-    assert!(frames >= 40, "steady peer got {frames} frames in 2 s");
+    assert!(
+        frames >= 80,
+        "steady peer got {frames} frames in 4 s (longest gap {gap:?})"
+    );
     assert!(
         gap < Duration::from_millis(300),
         "steady peer stalled for {gap:?}"

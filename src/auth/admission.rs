@@ -4,7 +4,7 @@ use super::tokens::{self, TokenKind};
 use super::{AuthError, CurrentUser};
 use crate::db::{Db, DbError, invites};
 use crate::rooms::directory::{Directory, Layout, can_manage, can_see};
-use crate::signalling::router::Role;
+use crate::signalling::router::{JoinRequest, Role};
 
 /// A granted join.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,6 +41,22 @@ pub enum AdmitError {
 }
 
 /// Decides a join of `room_id` in role `wanted` with `token`, by a client called `name`.
+impl Admission {
+    /// The room task's join request for this admission.
+    pub fn into_request(self, room: String, name: String) -> JoinRequest {
+        JoinRequest {
+            room,
+            name,
+            role: self.role,
+            identity: self.identity,
+            limit: self.limit,
+            layout: self.layout,
+            room_name: self.room_name,
+            auto_record: self.auto_record,
+        }
+    }
+}
+
 pub async fn admit(
     accounts: &super::Accounts,
     rooms: &Directory,

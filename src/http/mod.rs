@@ -11,6 +11,8 @@ pub mod recordings;
 pub mod rooms;
 pub mod static_files;
 pub mod users;
+pub mod whep;
+pub mod whep_sessions;
 
 use actix_web::web;
 
@@ -46,6 +48,9 @@ pub fn configure(cfg: &mut web::ServiceConfig, web_dir: &std::path::Path) {
                 )
                 .route("/rooms/{id}/recording", web::post().to(recordings::start))
                 .route("/rooms/{id}/recording", web::delete().to(recordings::stop))
+                .route("/rooms/{id}/whep", web::post().to(whep::create))
+                .route("/rooms/{id}/whep/{session}", web::delete().to(whep::delete))
+                .route("/rooms/{id}/whep/{session}", web::patch().to(whep::patch))
                 .route("/recordings", web::get().to(recordings::list))
                 .route("/recordings/{id}", web::get().to(recordings::get))
                 .route("/recordings/{id}", web::delete().to(recordings::delete))

@@ -19,6 +19,9 @@ pub enum MediaEvent {
         pad: gst::Pad,
         probe: gst::PadProbeId,
     },
+    /// The server has gathered all its ICE candidates for a participant (clients without
+    /// trickle ICE, such as WHEP players, get them all in the answer).
+    GatheringComplete { participant: Uuid },
     /// The participant's peer connection changed state.
     ConnectionState {
         participant: Uuid,

@@ -12,6 +12,8 @@ pub enum Fragment {
     H264Sender,
     Vp8Sender,
     OpusSender,
+    OpusEncoder,
+    OpusPayloader,
     H264Decoder,
     Vp8Decoder,
     OpusDecoder,
@@ -20,13 +22,15 @@ pub enum Fragment {
 }
 
 impl Fragment {
-    pub const ALL: [Fragment; 11] = [
+    pub const ALL: [Fragment; 13] = [
         Fragment::Background,
         Fragment::H264Encoder,
         Fragment::Vp8Encoder,
         Fragment::H264Sender,
         Fragment::Vp8Sender,
         Fragment::OpusSender,
+        Fragment::OpusEncoder,
+        Fragment::OpusPayloader,
         Fragment::H264Decoder,
         Fragment::Vp8Decoder,
         Fragment::OpusDecoder,
@@ -42,6 +46,8 @@ impl Fragment {
             Fragment::H264Sender => include_str!("../../pipelines/h264-sender.pipeline"),
             Fragment::Vp8Sender => include_str!("../../pipelines/vp8-sender.pipeline"),
             Fragment::OpusSender => include_str!("../../pipelines/opus-sender.pipeline"),
+            Fragment::OpusEncoder => include_str!("../../pipelines/opus-encoder.pipeline"),
+            Fragment::OpusPayloader => include_str!("../../pipelines/opus-payloader.pipeline"),
             Fragment::H264Decoder => include_str!("../../pipelines/h264-decoder.pipeline"),
             Fragment::Vp8Decoder => include_str!("../../pipelines/vp8-decoder.pipeline"),
             Fragment::OpusDecoder => include_str!("../../pipelines/opus-decoder.pipeline"),

@@ -8,7 +8,9 @@ pub mod mixminus;
 pub mod participant;
 pub mod pipeline;
 pub mod sdp;
+pub mod shared_encode;
 pub mod teardown;
+pub mod tee;
 
 use anyhow::{Result, bail};
 

@@ -11,10 +11,11 @@ use tokio::sync::mpsc::UnboundedSender;
 use uuid::Uuid;
 
 use super::events::MediaEvent;
-use super::fragments::{Fragment, make};
+use super::fragments::Fragment;
 use super::layout::Rect;
 use super::pipeline::RoomPipeline;
 use super::sdp::{self, SendCodec};
+use super::shared_encode::SharedKind;
 use super::teardown;
 
 /// Process-wide origin of the liveness clock.
@@ -25,12 +26,22 @@ pub fn now_ms() -> u64 {
     CLOCK_ORIGIN.elapsed().as_millis() as u64
 }
 
-/// The composite video branch feeding this participant.
-struct VideoSend {
+/// A branch from one of the room's tees into this participant's sender.
+struct TeeSend {
     tee: gst::Element,
     tee_pad: gst::Pad,
     sender: gst::Bin,
-    vp8: bool,
+    /// The shared encode the tee belongs to, released with the branch.
+    shared: Option<SharedKind>,
+}
+
+/// What the participant's `webrtcbin` sends back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Downlink {
+    /// The composite and its own mix-minus, answering a two-way offer.
+    Participant,
+    /// The composite and the full room mix, answering a receive-only offer.
+    Viewer,
 }
 
 /// This participant's mix-minus: a silent live source (so the mix runs while nobody else
@@ -69,7 +80,9 @@ pub struct ParticipantMedia {
     /// When the last packet of any kind (RTP, RTCP, STUN, DTLS) arrived, in [`now_ms`].
     pub last_packet_ms: Arc<AtomicU64>,
     plan: Option<Vec<SendCodec>>,
-    video_send: Option<VideoSend>,
+    downlink: Downlink,
+    /// Branches from the room's tees: the composite, and for viewers the full mix.
+    tee_sends: Vec<TeeSend>,
     pub audio_mix: Option<AudioMix>,
     video_in: Option<VideoInput>,
     pub audio_in: Option<AudioInput>,
@@ -106,7 +119,8 @@ impl ParticipantMedia {
             webrtcbin,
             last_packet_ms,
             plan: None,
-            video_send: None,
+            downlink: Downlink::Participant,
+            tee_sends: Vec::new(),
             audio_mix: None,
             video_in: None,
             audio_in: None,
@@ -130,9 +144,11 @@ impl ParticipantMedia {
         room: &mut RoomPipeline,
         offer: gst_sdp::SDPMessage,
         plan: Vec<SendCodec>,
+        downlink: Downlink,
     ) -> Result<String> {
         match &self.plan {
             None => {
+                self.downlink = downlink;
                 for (index, codec) in plan.iter().enumerate() {
                     self.attach_sender(room, index, *codec)?;
                 }
@@ -205,6 +221,7 @@ impl ParticipantMedia {
         let sender = match codec {
             SendCodec::H264 { .. } => Fragment::H264Sender,
             SendCodec::Vp8 { .. } => Fragment::Vp8Sender,
+            SendCodec::Opus { .. } if self.downlink == Downlink::Viewer => Fragment::OpusPayloader,
             SendCodec::Opus { .. } => Fragment::OpusSender,
         }
         .build(&format!("{}-send{index}", self.prefix), &params)?;
@@ -214,10 +231,11 @@ impl ParticipantMedia {
             .ok_or_else(|| anyhow!("sender has no src"))?;
         sender_src.link(&sink).context("sender → webrtcbin")?;
         let transceiver = sink.property::<gst_webrtc::WebRTCRTPTransceiver>("transceiver");
-        transceiver.set_property(
-            "direction",
-            gst_webrtc::WebRTCRTPTransceiverDirection::Sendrecv,
-        );
+        let direction = match self.downlink {
+            Downlink::Participant => gst_webrtc::WebRTCRTPTransceiverDirection::Sendrecv,
+            Downlink::Viewer => gst_webrtc::WebRTCRTPTransceiverDirection::Sendonly,
+        };
+        transceiver.set_property("direction", direction);
         if codec.is_video() {
             transceiver.set_property("do-nack", true);
         }
@@ -226,37 +244,44 @@ impl ParticipantMedia {
             .static_pad("sink")
             .ok_or_else(|| anyhow!("sender has no sink"))?;
 
-        if codec.is_video() {
-            let vp8 = matches!(codec, SendCodec::Vp8 { .. });
-            let tee = if vp8 {
-                room.acquire_vp8_tee()?
-            } else {
-                room.h264_tee().clone()
-            };
-            let tee_pad = tee
-                .request_pad_simple("src_%u")
-                .ok_or_else(|| anyhow!("composite tee gave no pad"))?;
-            // Record the branch before linking so that teardown releases it even if linking fails.
-            self.video_send = Some(VideoSend {
-                tee,
-                tee_pad: tee_pad.clone(),
-                sender,
-                vp8,
-            });
-            tee_pad.link(&sender_sink).context("composite → sender")?;
-        } else {
-            let (silence, mixer) = super::mixminus::silent_mixer(&room.pipeline, &self.prefix)?;
-            mixer
-                .link_filtered(&sender, &super::mixminus::mix_caps())
-                .context("mixer → opus sender")?;
-            mixer.sync_state_with_parent()?;
-            silence.sync_state_with_parent()?;
-            self.audio_mix = Some(AudioMix {
-                silence,
-                mixer,
-                sender,
-            });
-        }
+        let shared = match codec {
+            SendCodec::H264 { .. } => None,
+            SendCodec::Vp8 { .. } => Some(SharedKind::Vp8),
+            SendCodec::Opus { .. } if self.downlink == Downlink::Viewer => {
+                Some(SharedKind::FullMixOpus)
+            }
+            SendCodec::Opus { .. } => {
+                let (silence, mixer) = super::mixminus::silent_mixer(&room.pipeline, &self.prefix)?;
+                mixer
+                    .link_filtered(&sender, &super::mixminus::mix_caps())
+                    .context("mixer → opus sender")?;
+                mixer.sync_state_with_parent()?;
+                silence.sync_state_with_parent()?;
+                self.audio_mix = Some(AudioMix {
+                    silence,
+                    mixer,
+                    sender,
+                });
+                return Ok(());
+            }
+        };
+        let tee = match shared {
+            Some(kind) => room.acquire_shared(kind)?,
+            None => room.h264_tee().clone(),
+        };
+        let tee_pad = tee
+            .request_pad_simple("src_%u")
+            .ok_or_else(|| anyhow!("{} gave no pad", tee.name()))?;
+        // Record the branch before linking so that teardown releases it even if linking fails.
+        self.tee_sends.push(TeeSend {
+            tee: tee.clone(),
+            tee_pad: tee_pad.clone(),
+            sender,
+            shared,
+        });
+        tee_pad
+            .link(&sender_sink)
+            .with_context(|| format!("{} → sender", tee.name()))?;
         Ok(())
     }
 
@@ -325,8 +350,7 @@ impl ParticipantMedia {
             }
             ("audio", "OPUS") if self.audio_in.is_none() => {
                 let bin = Fragment::OpusDecoder.build(&name("audio-in"), &[])?;
-                let tee = make("tee", &name("audio-tee"))?;
-                tee.set_property("allow-not-linked", true);
+                let tee = super::tee::decoupled(&name("audio-tee"))?;
                 room.pipeline
                     .add_many([bin.upcast_ref::<gst::Element>(), &tee])?;
                 self.audio_in = Some(AudioInput {
@@ -368,11 +392,11 @@ impl ParticipantMedia {
     /// participants' audio links to and from it must already be gone.
     pub async fn teardown(mut self, room: &mut RoomPipeline) {
         let mut elements: Vec<gst::Element> = vec![self.webrtcbin.clone()];
-        if let Some(send) = self.video_send.take() {
+        for send in std::mem::take(&mut self.tee_sends) {
             teardown::unlink_tee_pad(&send.tee, send.tee_pad).await;
             elements.push(send.sender.upcast());
-            if send.vp8 {
-                room.release_vp8_tee().await;
+            if let Some(kind) = send.shared {
+                room.release_shared(kind).await;
             }
         }
         if let Some(mix) = self.audio_mix.take() {
@@ -484,6 +508,14 @@ fn connect_signals(
             pad: pad.clone(),
             probe,
         });
+    });
+
+    let tx = events.clone();
+    webrtcbin.connect_notify(Some("ice-gathering-state"), move |bin, _| {
+        let state = bin.property::<gst_webrtc::WebRTCICEGatheringState>("ice-gathering-state");
+        if state == gst_webrtc::WebRTCICEGatheringState::Complete {
+            let _ = tx.send(MediaEvent::GatheringComplete { participant: id });
+        }
     });
 
     let tx = events;

@@ -1,9 +1,12 @@
 //! The room pipeline: live background → compositor → one H.264 encode → tee, plus a VP8 encode
-//! of the same composite made only while some receiver needs it.
+//! of the same composite made only while some receiver needs it, and the full room mix with an
+//! Opus encode of it made only while some viewer hears it.
 //!
 //! ```text
 //! background ─► compositor ─► caps ─► raw-tee ─► h264 encoder ─► h264-tee ─► (receivers)
 //! participants' tiles ──┘                 └─(on demand)─► vp8 encoder ─► vp8-tee ─► (receivers)
+//! silence + microphones ─► room-mix ─► room-mix-tee ─► (recording)
+//!                                           └─(on demand)─► opus encoder ─► full-mix-opus-tee ─► (viewers)
 //! ```
 
 use std::sync::Arc;
@@ -14,20 +17,12 @@ use gst::prelude::*;
 use super::fragments::{Fragment, make};
 use super::keyframes::{self, KeyframeStats};
 use super::layout::Size;
-use super::teardown;
+use super::shared_encode::{SharedEncode, SharedKind};
 use crate::config::MediaSettings;
 
 /// Key frames at least this often (in frames) even without requests, so a receiver that lost
 /// one recovers without a round trip.
 const KEYFRAME_INTERVAL_SECS: i64 = 2;
-
-/// The shared VP8 encode, alive while at least one receiver uses it.
-struct Vp8Branch {
-    raw_pad: gst::Pad,
-    encoder: gst::Bin,
-    tee: gst::Element,
-    users: usize,
-}
 
 /// One room's GStreamer pipeline and its shared elements.
 pub struct RoomPipeline {
@@ -38,7 +33,8 @@ pub struct RoomPipeline {
     /// Everyone's microphone mixed (the recording and broadcasts hear this), raw, teed.
     pub room_mix: gst::Element,
     audio_tee: gst::Element,
-    vp8: Option<Vp8Branch>,
+    vp8: Option<SharedEncode>,
+    full_mix_opus: Option<SharedEncode>,
     pub canvas: Size,
     pub settings: MediaSettings,
     pub keyframes: Arc<KeyframeStats>,
@@ -70,8 +66,7 @@ impl RoomPipeline {
                 .field("framerate", gst::Fraction::new(settings.framerate, 1))
                 .build(),
         );
-        let raw_tee = make("tee", "raw-tee")?;
-        raw_tee.set_property("allow-not-linked", true);
+        let raw_tee = super::tee::decoupled("raw-tee")?;
         let encoder = Fragment::H264Encoder.build(
             "h264-encoder",
             &[
@@ -79,8 +74,7 @@ impl RoomPipeline {
                 ("keyint", settings.framerate as i64 * KEYFRAME_INTERVAL_SECS),
             ],
         )?;
-        let h264_tee = make("tee", "h264-tee")?;
-        h264_tee.set_property("allow-not-linked", true);
+        let h264_tee = super::tee::decoupled("h264-tee")?;
         let (room_mix, audio_tee) = full_mix(&pipeline)?;
 
         pipeline.add_many([
@@ -129,6 +123,7 @@ impl RoomPipeline {
             room_mix,
             audio_tee,
             vp8: None,
+            full_mix_opus: None,
             canvas,
             settings: settings.clone(),
             keyframes,
@@ -145,69 +140,67 @@ impl RoomPipeline {
         &self.audio_tee
     }
 
-    /// The tee of the VP8 composite, starting the VP8 encode if nobody used it yet.
-    pub fn acquire_vp8_tee(&mut self) -> Result<gst::Element> {
-        if let Some(branch) = &mut self.vp8 {
-            branch.users += 1;
-            return Ok(branch.tee.clone());
+    /// The tee of a shared encode, starting the encode if nobody used it yet.
+    pub fn acquire_shared(&mut self, kind: SharedKind) -> Result<gst::Element> {
+        let slot = match kind {
+            SharedKind::Vp8 => &mut self.vp8,
+            SharedKind::FullMixOpus => &mut self.full_mix_opus,
+        };
+        if let Some(shared) = slot {
+            shared.add_user();
+            return Ok(shared.tee().clone());
         }
         let framerate = self.settings.framerate as i64;
-        let encoder = Fragment::Vp8Encoder.build(
-            "vp8-encoder",
-            &[
-                (
-                    "bitrate_bps",
-                    self.settings.video_bitrate_kbps as i64 * 1000,
-                ),
-                ("keyint", framerate * KEYFRAME_INTERVAL_SECS),
-            ],
-        )?;
-        let tee = make("tee", "vp8-tee")?;
-        tee.set_property("allow-not-linked", true);
-        self.pipeline
-            .add_many([encoder.upcast_ref::<gst::Element>(), &tee])?;
-        encoder.link(&tee).context("vp8 encoder → tee")?;
-        encoder.sync_state_with_parent()?;
-        tee.sync_state_with_parent()?;
-        let raw_pad = self
-            .raw_tee
-            .request_pad_simple("src_%u")
-            .ok_or_else(|| anyhow!("raw tee gave no pad"))?;
-        let enc_sink = encoder
-            .static_pad("sink")
-            .ok_or_else(|| anyhow!("vp8 encoder has no sink"))?;
-        raw_pad.link(&enc_sink).context("raw tee → vp8 encoder")?;
-        self.vp8 = Some(Vp8Branch {
-            raw_pad,
-            encoder,
-            tee: tee.clone(),
-            users: 1,
-        });
+        let (source, encoder, tee_name) = match kind {
+            SharedKind::Vp8 => (
+                &self.raw_tee,
+                Fragment::Vp8Encoder.build(
+                    "vp8-encoder",
+                    &[
+                        (
+                            "bitrate_bps",
+                            self.settings.video_bitrate_kbps as i64 * 1000,
+                        ),
+                        ("keyint", framerate * KEYFRAME_INTERVAL_SECS),
+                    ],
+                )?,
+                "vp8-tee",
+            ),
+            SharedKind::FullMixOpus => (
+                &self.audio_tee,
+                Fragment::OpusEncoder.build("full-mix-opus", &[])?,
+                "full-mix-opus-tee",
+            ),
+        };
+        let shared = SharedEncode::start(&self.pipeline, source, encoder, tee_name)?;
+        let tee = shared.tee().clone();
+        match kind {
+            SharedKind::Vp8 => self.vp8 = Some(shared),
+            SharedKind::FullMixOpus => self.full_mix_opus = Some(shared),
+        }
         Ok(tee)
     }
 
-    /// One receiver stopped using VP8; the last one stops the encode.
-    pub async fn release_vp8_tee(&mut self) {
-        let Some(branch) = &mut self.vp8 else { return };
-        branch.users = branch.users.saturating_sub(1);
-        if branch.users > 0 {
-            return;
-        }
-        let Some(branch) = self.vp8.take() else {
-            return;
+    /// One receiver stopped using a shared encode; the last one stops it.
+    pub async fn release_shared(&mut self, kind: SharedKind) {
+        let slot = match kind {
+            SharedKind::Vp8 => &mut self.vp8,
+            SharedKind::FullMixOpus => &mut self.full_mix_opus,
         };
-        teardown::unlink_tee_pad(&self.raw_tee, branch.raw_pad).await;
-        teardown::remove_elements(&self.pipeline, vec![branch.encoder.upcast(), branch.tee]).await;
+        let unused = slot.as_mut().is_some_and(SharedEncode::remove_user);
+        if unused && let Some(shared) = slot.take() {
+            shared.stop(&self.pipeline).await;
+        }
     }
 
     /// Asks the encoder(s) for a key frame, e.g. when a receiver connects.
     pub fn request_keyframe(&self) {
-        for tee in std::iter::once(&self.h264_tee).chain(self.vp8.as_ref().map(|b| &b.tee)) {
-            // Sent into the encoder's output pad, past the coalescing probe on the tee: the
-            // encoder merges requests that arrive before its next frame anyway.
-            if let Some(pad) = tee.static_pad("sink").and_then(|p| p.peer()) {
-                super::keyframes::request_keyframe(&pad);
-            }
+        // Sent into the encoder's output pad, past the coalescing probe on the tee: the
+        // encoder merges requests that arrive before its next frame anyway.
+        let h264 = self.h264_tee.static_pad("sink").and_then(|p| p.peer());
+        let vp8 = self.vp8.as_ref().and_then(SharedEncode::encoder_src);
+        for pad in h264.iter().chain(vp8.iter()) {
+            super::keyframes::request_keyframe(pad);
         }
     }
 
@@ -228,8 +221,7 @@ impl RoomPipeline {
 /// participant's microphone joins it (through the mix-minus wiring), and a tee hands it on.
 fn full_mix(pipeline: &gst::Pipeline) -> Result<(gst::Element, gst::Element)> {
     let (_silence, mixer) = super::mixminus::silent_mixer(pipeline, "room")?;
-    let tee = make("tee", "room-mix-tee")?;
-    tee.set_property("allow-not-linked", true);
+    let tee = super::tee::decoupled("room-mix-tee")?;
     pipeline.add(&tee)?;
     mixer
         .link_filtered(&tee, &super::mixminus::mix_caps())

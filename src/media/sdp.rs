@@ -168,6 +168,31 @@ pub fn announce_candidate(candidate: &str, ip: std::net::IpAddr) -> String {
     candidate.to_owned()
 }
 
+/// The answer with the server's gathered candidates written into it, for clients that do not
+/// trickle ICE (WHEP and WHIP): each `(m_line, candidate)` becomes an `a=candidate` line of
+/// that m-line, which is then marked `a=end-of-candidates`.
+pub fn with_candidates(answer: &str, candidates: &[(u32, String)]) -> Result<String, OfferError> {
+    let mut sdp = parse(answer)?;
+    let mut touched = Vec::new();
+    for (m_line, candidate) in candidates {
+        let index = *m_line as usize;
+        let Some(media) = sdp.media_mut(*m_line) else {
+            continue;
+        };
+        let value = candidate.strip_prefix("candidate:").unwrap_or(candidate);
+        media.add_attribute("candidate", Some(value));
+        if !touched.contains(&index) {
+            touched.push(index);
+        }
+    }
+    for index in touched {
+        if let Some(media) = sdp.media_mut(index as u32) {
+            media.add_attribute("end-of-candidates", None);
+        }
+    }
+    sdp.as_text().map_err(|_| OfferError::Malformed)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -252,13 +277,64 @@ mod tests {
         assert_eq!(announce_candidate(relay, ip), relay);
     }
 
+    /// An audio and a video m-line with the given directions.
+    fn two_lines(audio: &str, video: &str) -> String {
+        format!(
+            "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n\
+             m=audio 9 UDP/TLS/RTP/SAVPF 111\r\na={audio}\r\n\
+             m=video 9 UDP/TLS/RTP/SAVPF 96\r\na={video}\r\n"
+        )
+    }
+
     #[test]
     fn recvonly_answers_are_detected() {
         init();
-        let text = "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n\
-                    m=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=sendrecv\r\n\
-                    m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=recvonly\r\n";
-        let answer = parse(text).expect("parses");
+        let answer = parse(&two_lines("sendrecv", "recvonly")).expect("parses");
         assert_eq!(non_sending_m_lines(&answer), vec![1]);
+    }
+
+    #[test]
+    fn gathered_candidates_go_into_their_m_line() {
+        init();
+        let answer = two_lines("sendonly", "sendonly");
+        let candidates = [
+            (
+                0,
+                "candidate:1 1 UDP 2015363327 127.0.0.1 41000 typ host".to_owned(),
+            ),
+            (
+                0,
+                "candidate:2 1 TCP 1015021823 127.0.0.1 9 typ host tcptype active".to_owned(),
+            ),
+            (5, "candidate:3 1 UDP 1 127.0.0.1 1 typ host".to_owned()),
+        ];
+        let text = with_candidates(&answer, &candidates).expect("writes");
+        let sdp = parse(&text).expect("parses again");
+        let audio = sdp.media(0).expect("audio");
+        let lines: Vec<&str> = audio
+            .attributes()
+            .filter(|a| a.key() == "candidate")
+            .filter_map(|a| a.value())
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                "1 1 UDP 2015363327 127.0.0.1 41000 typ host",
+                "2 1 TCP 1015021823 127.0.0.1 9 typ host tcptype active"
+            ]
+        );
+        assert!(
+            audio.attribute_val("end-of-candidates").is_some()
+                || text.contains("a=end-of-candidates")
+        );
+        let video = sdp.media(1).expect("video");
+        assert_eq!(
+            video
+                .attributes()
+                .filter(|a| a.key() == "candidate")
+                .count(),
+            0
+        );
+        assert_eq!(text.matches("a=end-of-candidates").count(), 1);
     }
 }

@@ -12,6 +12,8 @@ pub enum Outbound {
     Message(ServerMessage),
     /// The room has dropped this member (replaced, timed out, failed): close the socket.
     Close,
+    /// Every server ICE candidate has been sent (sockets ignore it; WHEP answers wait for it).
+    CandidatesDone,
 }
 
 /// Why a room refused a command.
@@ -21,6 +23,8 @@ pub enum RoomError {
     Closed,
     #[error("the room is full ({0} participants)")]
     Full(usize),
+    #[error("the room has as many viewers as it takes ({0})")]
+    ViewersFull(usize),
     #[error("the room's media could not start")]
     MediaFailed,
     #[error("no such participant in this room")]

@@ -6,12 +6,17 @@ use std::sync::{Arc, Mutex};
 
 use tokio::sync::mpsc;
 
-use super::handle::RoomHandle;
+use uuid::Uuid;
+
+use super::handle::{Outbound, RoomError, RoomHandle};
 use super::room::Room;
 use crate::config::MediaSettings;
+use crate::signalling::router::JoinRequest;
 
 /// Commands queued per room before senders wait; generous, as they are small.
 const ROOM_COMMAND_QUEUE: usize = 256;
+/// Attempts to join a room that keeps closing under the join.
+const JOIN_ATTEMPTS: usize = 3;
 /// How long a room gets to close at shutdown (finishing its recording included), so that the
 /// whole stop stays within 15 s.
 const SHUTDOWN_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
@@ -73,6 +78,25 @@ impl RoomManager {
         self.inner.runtime.spawn(room.run(rx));
         tracing::info!(room = %id, "room opened");
         Some(handle)
+    }
+
+    /// Joins room `request.room`, opening it if needed. A room that is closing as the join
+    /// arrives is reopened (a few attempts); `Closed` means the server is stopping or the room
+    /// kept closing.
+    pub async fn enter(
+        &self,
+        request: JoinRequest,
+        outbound: mpsc::Sender<Outbound>,
+    ) -> Result<(RoomHandle, Uuid), RoomError> {
+        for _ in 0..JOIN_ATTEMPTS {
+            let handle = self.get_or_create(&request.room).ok_or(RoomError::Closed)?;
+            match handle.join(request.clone(), outbound.clone()).await {
+                Ok(id) => return Ok((handle, id)),
+                Err(RoomError::Closed) => continue,
+                Err(e) => return Err(e),
+            }
+        }
+        Err(RoomError::Closed)
     }
 
     /// True once [`RoomManager::close_all`] has begun.

@@ -14,15 +14,15 @@ use crate::config::MediaSettings;
 use crate::media::events::MediaEvent;
 use crate::media::layout;
 use crate::media::mixminus::MixMinus;
-use crate::media::participant::{Incoming, OfferChanged, ParticipantMedia, now_ms};
+use crate::media::participant::{Downlink, Incoming, OfferChanged, ParticipantMedia, now_ms};
 use crate::media::pipeline::RoomPipeline;
 use crate::media::sdp::{self, OfferError};
 use crate::signalling::protocol::{ErrorCode, IceServer, RosterEntry, ServerMessage};
 use crate::signalling::router::{JoinRequest, Role};
 
 /// The full room mix's place among the mix-minus listeners (no participant has the nil id).
-/// Speakers are linked into it only while a recording hears it: an idle room mix with
-/// live inputs was seen to stall the composite at a later join (cause not found).
+/// Speakers are linked into it only while a recording or a viewer hears it, so an idle
+/// room does not mix audio nobody hears.
 const ROOM_MIX: Uuid = Uuid::nil();
 
 /// How often members are checked for liveness.
@@ -245,9 +245,22 @@ impl Room {
         // The stored setting as of the latest admitted join (changes also arrive as SetLayout).
         self.layout = request.layout;
         self.room_name = request.room_name.clone();
-        let limit = request.limit.min(self.settings.max_participants);
-        if self.members.len() >= limit {
-            return Err(RoomError::Full(limit));
+        // Viewers have their own, larger limit: they cost no decode and no tile.
+        let viewer = request.role == Role::Viewer;
+        let (limit, present) = if viewer {
+            (self.settings.max_viewers, self.count_viewers())
+        } else {
+            (
+                request.limit.min(self.settings.max_participants),
+                self.members.len() - self.count_viewers(),
+            )
+        };
+        if present >= limit {
+            return Err(if viewer {
+                RoomError::ViewersFull(limit)
+            } else {
+                RoomError::Full(limit)
+            });
         }
         if self.pipeline.is_none() {
             match RoomPipeline::start(&self.handle.id, &self.settings) {
@@ -300,6 +313,9 @@ impl Room {
             Ok(answer) => {
                 self.send(participant, ServerMessage::Answer { sdp: answer });
                 self.wire_mix_for(participant);
+                if self.room_mix_heard() {
+                    self.feed_room_mix();
+                }
             }
             Err((code, message)) => self.send(participant, ServerMessage::error(code, message)),
         }
@@ -341,8 +357,13 @@ impl Room {
             })?;
             member.media = Some(media);
         }
+        let downlink = if member.role == Role::Viewer {
+            Downlink::Viewer
+        } else {
+            Downlink::Participant
+        };
         let media = member.media.as_mut().ok_or_else(|| internal("no media"))?;
-        match media.answer(pipeline, offer, plan).await {
+        match media.answer(pipeline, offer, plan, downlink).await {
             Ok(answer) => Ok(answer),
             Err(err) => {
                 tracing::warn!(participant = %participant, error = %format!("{err:#}"), "negotiation failed");
@@ -428,10 +449,44 @@ impl Room {
                 tracing::warn!(error = %format!("{err:#}"), "cannot link mix-minus");
             }
         }
-        // And into the full room mix while a recording hears it.
-        if self.recording.is_some() {
+        // And into the full room mix while a recording or a viewer hears it.
+        if self.room_mix_heard() {
             self.link_room_mix(participant);
         }
+    }
+
+    /// Whether anything hears the full room mix: a recording, or a viewer with media.
+    fn room_mix_heard(&self) -> bool {
+        self.recording.is_some()
+            || self
+                .members
+                .iter()
+                .any(|m| m.role == Role::Viewer && m.media.is_some())
+    }
+
+    /// Everyone's microphone into the full room mix (linking is idempotent).
+    fn feed_room_mix(&mut self) {
+        let speakers: Vec<Uuid> = self.members.iter().map(|m| m.id).collect();
+        for speaker in speakers {
+            self.link_room_mix(speaker);
+        }
+    }
+
+    /// Takes every microphone out of the full mix once nothing hears it.
+    async fn unfeed_room_mix_if_unheard(&mut self) {
+        if self.room_mix_heard() {
+            return;
+        }
+        if let Some(pipeline) = self.pipeline.as_ref() {
+            self.mix.unlink_listener(&pipeline.pipeline, ROOM_MIX).await;
+        }
+    }
+
+    fn count_viewers(&self) -> usize {
+        self.members
+            .iter()
+            .filter(|m| m.role == Role::Viewer)
+            .count()
     }
 
     /// Feeds `speaker`'s microphone into the full room mix, as a listener of its own.
@@ -508,6 +563,11 @@ impl Room {
                 pad,
                 probe,
             } => self.on_incoming_stream(participant, pad, probe).await,
+            MediaEvent::GatheringComplete { participant } => {
+                if let Some(member) = self.members.iter().find(|m| m.id == participant) {
+                    let _ = member.outbound.try_send(Outbound::CandidatesDone);
+                }
+            }
             MediaEvent::ConnectionState { participant, state } => {
                 tracing::debug!(participant = %participant, ?state, "connection state");
                 match state {
@@ -681,6 +741,9 @@ impl Room {
             self.mix.unlink_all(&pipeline.pipeline, participant).await;
             media.teardown(pipeline).await;
         }
+        if member.role == Role::Viewer {
+            self.unfeed_room_mix_if_unheard().await;
+        }
         tracing::info!(participant = %participant, "left");
         self.note_for_recording("left", participant, &member.name);
         self.relayout();
@@ -698,18 +761,21 @@ impl Room {
         let participants: Vec<RosterEntry> = self
             .members
             .iter()
+            .filter(|m| m.role != Role::Viewer)
             .map(|m| RosterEntry {
                 id: m.id.to_string(),
                 name: m.name.clone(),
                 role: m.role.as_str().to_owned(),
             })
             .collect();
+        let viewers = self.count_viewers();
         let ids: Vec<Uuid> = self.members.iter().map(|m| m.id).collect();
         for id in ids {
             self.send(
                 id,
                 ServerMessage::Roster {
                     participants: participants.clone(),
+                    viewers,
                 },
             );
         }

@@ -66,8 +66,11 @@ pub enum ServerMessage {
         #[serde(rename = "sdpMLineIndex")]
         sdp_m_line_index: u32,
     },
-    /// Who is in the room; sent on every change.
-    Roster { participants: Vec<RosterEntry> },
+    /// Who is in the room (viewers only counted); sent on every change.
+    Roster {
+        participants: Vec<RosterEntry>,
+        viewers: usize,
+    },
     /// Recording of the room started or stopped (everyone is told).
     #[serde(rename_all = "camelCase")]
     Recording { state: String, recording_id: String },

@@ -11,7 +11,7 @@ use secrecy::ExposeSecret;
 
 use super::protocol::{ErrorCode, ServerMessage};
 use super::rate::RateLimiter;
-use super::router::{self, Action, JoinAsk, JoinRequest, Role, RouteError};
+use super::router::{self, Action, JoinAsk, Role, RouteError};
 use crate::app_state::AppState;
 use crate::auth::admission::{AdmitError, admit};
 use crate::http::errors::json_error;
@@ -24,8 +24,6 @@ const MAX_FRAME_BYTES: usize = 1024 * 1024;
 const OUTBOUND_QUEUE: usize = 512;
 const HEARTBEAT_INTERVAL: Duration = Duration::from_secs(5);
 const CLIENT_TIMEOUT: Duration = Duration::from_secs(15);
-/// A join that races with its room's closing retries on the room's successor.
-const JOIN_ATTEMPTS: usize = 3;
 
 /// `GET /ws`: checks the page's origin, upgrades and spawns the session loop.
 pub async fn upgrade(
@@ -138,6 +136,7 @@ async fn run_session(
                     }
                     // The room already removed us; do not tell it we left.
                     Some(Outbound::Close) => { this.joined = None; break; }
+                    Some(Outbound::CandidatesDone) => {}
                     None => break,
                 },
                 _ = heartbeat.tick() => {
@@ -223,46 +222,27 @@ impl SocketSession {
                 RouteError::new(ErrorCode::Internal, "the server could not check the join")
             }
         })?;
-        if admission.role == Role::Viewer {
-            return Err(RouteError::new(
-                ErrorCode::Unsupported,
-                "receive-only viewers are not available on this server yet",
-            ));
-        }
         let manager = admission.manager;
         let account = admission.account.clone();
-        let request = JoinRequest {
-            room: ask.room,
-            name: ask.name,
-            role: admission.role,
-            identity: admission.identity,
-            limit: admission.limit,
-            layout: admission.layout,
-            room_name: admission.room_name,
-            auto_record: admission.auto_record,
-        };
-        for _ in 0..JOIN_ATTEMPTS {
-            let Some(handle) = self.state.rooms.get_or_create(&request.room) else {
-                return Err(RouteError::new(
-                    ErrorCode::Overloaded,
-                    "the server is stopping; try again shortly",
-                ));
-            };
-            match handle.join(request.clone(), self.outbound_tx.clone()).await {
-                Ok(id) => {
-                    self.joined = Some((handle, id));
-                    self.manager = manager;
-                    self.account = account;
-                    return Ok(());
-                }
-                Err(RoomError::Closed) => continue,
-                Err(e) => return Err(room_error(e)),
+        let request = admission.into_request(ask.room, ask.name);
+        match self
+            .state
+            .rooms
+            .enter(request, self.outbound_tx.clone())
+            .await
+        {
+            Ok(joined) => {
+                self.joined = Some(joined);
+                self.manager = manager;
+                self.account = account;
+                Ok(())
             }
+            Err(RoomError::Closed) => Err(RouteError::new(
+                ErrorCode::Overloaded,
+                "the server is stopping or the room is restarting; try again shortly",
+            )),
+            Err(e) => Err(room_error(e)),
         }
-        Err(RouteError::new(
-            ErrorCode::Overloaded,
-            "the room is restarting; try again",
-        ))
     }
 
     /// Starts or stops the room's recording (presenters, the owner and admins).
@@ -327,7 +307,7 @@ impl SocketSession {
 /// A room's refusal as a socket error.
 pub fn room_error(e: RoomError) -> RouteError {
     let code = match e {
-        RoomError::Full(_) => ErrorCode::RoomFull,
+        RoomError::Full(_) | RoomError::ViewersFull(_) => ErrorCode::RoomFull,
         RoomError::NoSuchParticipant => ErrorCode::NotFound,
         RoomError::RoleFixed => ErrorCode::BadRequest,
         RoomError::Closed => ErrorCode::Overloaded,

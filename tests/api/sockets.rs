@@ -167,15 +167,20 @@ fn invites_and_socket_admission(backend: Backend) {
             "a viewer invite asking for participant",
         )
         .await;
-        expect_join_refused(
+        let (_viewer_ws, reply) = join_new(
             server,
             &private,
+            "Watcher",
             Some("viewer"),
             Some(&viewer_token),
-            "unsupported",
-            "viewers are not supported yet",
         )
         .await;
+        assert_joined(
+            &reply,
+            &private,
+            "viewer",
+            "a viewer invite asking for viewer",
+        );
         expect_join_refused(
             server,
             &listed,

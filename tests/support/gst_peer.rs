@@ -18,6 +18,8 @@ use super::analysis::{self, Frame};
 use super::api::Ticket;
 use super::signalling::{self, Control, Notes, Outgoing, SIGNALLING_TIMEOUT, next_control, send};
 
+mod receive_only;
+
 /// Received audio kept for tone analysis (enough for a 32768-point FFT at 48 kHz).
 const AUDIO_KEEP_SAMPLES: usize = 2 * 48_000;
 /// Frame arrival times kept (over two minutes at 30 fps).
@@ -95,6 +97,8 @@ pub struct GstPeer {
     out_tx: mpsc::UnboundedSender<Outgoing>,
     ws_task: Option<tokio::task::JoinHandle<()>>,
     answer_sdp: String,
+    /// The WHEP session's URL, for a viewer that came in over WHEP.
+    whep_resource: Option<String>,
     left: bool,
 }
 
@@ -146,7 +150,8 @@ impl GstPeer {
         let joined_at = Instant::now();
         send(
             &out_tx,
-            json!({"type": "join", "room": ticket.room, "name": name, "role": "participant",
+            json!({"type": "join", "room": ticket.room, "name": name,
+                   "role": if options.viewer { "viewer" } else { "participant" },
                    "token": ticket.token}),
         )?;
         let participant_id = match next_control(&mut control_rx).await? {
@@ -155,35 +160,27 @@ impl GstPeer {
             Control::Answer(_) => bail!("{name}: answer before joined"),
         };
 
-        let pipeline = PipelineGuard(build_pipeline(name, rgb, tone_hz, options)?);
-        let webrtc = pipeline
-            .by_name("webrtc")
-            .context("webrtcbin is in the description")?;
-        // No UPnP port mapping on loopback: its discovery threads only add noise (and a GLib
-        // hash-table CRITICAL when several peers start at once).
-        let ice = webrtc.property::<gst::glib::Object>("ice-agent");
-        if ice.find_property("agent").is_some() {
-            ice.property::<gst::glib::Object>("agent")
-                .set_property("upnp", false);
-        }
-        connect_webrtc_callbacks(&webrtc, &out_tx, &shared);
-        watch_bus(&pipeline, name, &shared)?;
-        pipeline
-            .set_state(gst::State::Playing)
-            .context("starting the peer pipeline")?;
+        let pipeline = if options.viewer {
+            PipelineGuard(receive_only::build_pipeline(name, options.codec)?)
+        } else {
+            PipelineGuard(build_pipeline(name, rgb, tone_hz, options)?)
+        };
+        let webrtc = start_webrtc(&pipeline, name, Some(&out_tx), &shared, options.decode)?;
         // Only now may the signalling task add remote candidates.
         let _ = webrtc_tx.send(webrtc.downgrade());
 
-        // The offer describes the streams' real caps (H.264 profile, sprop parameter sets), so
-        // wait until they have reached webrtcbin.
-        analysis::wait_until_async(Duration::from_secs(5), || {
-            ["sink_0", "sink_1"].iter().all(|p| {
-                webrtc
-                    .static_pad(p)
-                    .is_some_and(|pad| pad.current_caps().is_some())
+        if !options.viewer {
+            // The offer describes the streams' real caps (H.264 profile, sprop parameter
+            // sets), so wait until they have reached webrtcbin.
+            analysis::wait_until_async(Duration::from_secs(5), || {
+                ["sink_0", "sink_1"].iter().all(|p| {
+                    webrtc
+                        .static_pad(p)
+                        .is_some_and(|pad| pad.current_caps().is_some())
+                })
             })
-        })
-        .await;
+            .await;
+        }
 
         let offer = create_offer(&webrtc)
             .await
@@ -204,9 +201,14 @@ impl GstPeer {
         let answer =
             gst_webrtc::WebRTCSessionDescription::new(gst_webrtc::WebRTCSDPType::Answer, message);
         webrtc.emit_by_name::<()>("set-remote-description", &[&answer, &None::<gst::Promise>]);
+        let expected = if options.viewer {
+            "sendonly"
+        } else {
+            "sendrecv"
+        };
         let directions = signalling::media_directions(&answer_sdp);
-        if directions.len() != 2 || directions.iter().any(|(_, d)| d != "sendrecv") {
-            bail!("{name}: the answer is not sendrecv audio+video: {directions:?}\n{answer_sdp}");
+        if directions.len() != 2 || directions.iter().any(|(_, d)| d != expected) {
+            bail!("{name}: the answer is not {expected} audio+video: {directions:?}\n{answer_sdp}");
         }
 
         Ok(GstPeer {
@@ -219,6 +221,7 @@ impl GstPeer {
             out_tx,
             ws_task: Some(ws_task),
             answer_sdp,
+            whep_resource: None,
             left: false,
         })
     }
@@ -329,6 +332,11 @@ impl GstPeer {
         analysis::tone_levels(&samples, 48_000.0, freqs)
     }
 
+    /// Viewers counted in the last roster the server sent.
+    pub fn roster_viewers(&self) -> u64 {
+        signalling::lock(&self.notes).viewers
+    }
+
     /// Names in the last roster the server sent.
     pub fn roster(&self) -> Vec<String> {
         signalling::lock(&self.notes).roster.clone()
@@ -367,6 +375,9 @@ impl GstPeer {
             return Ok(());
         }
         self.left = true;
+        if let Some(url) = self.whep_resource.take() {
+            return receive_only::end_whep(url, self.pipeline.0.clone()).await;
+        }
         let sent = send(&self.out_tx, json!({"type": "leave"}));
         let _ = self.out_tx.send(Outgoing::Close);
         if let Some(task) = self.ws_task.take() {
@@ -395,6 +406,11 @@ pub struct PeerOptions {
     pub codec: VideoCodec,
     /// Channels of the sent tone: 1 (the default) or 2.
     pub audio_channels: u32,
+    /// Joins as a receive-only viewer: sends nothing, offers `recvonly`.
+    pub viewer: bool,
+    /// Decodes what arrives (false: only counts video frames as they arrive over RTP, the
+    /// way many viewers fit on one machine).
+    pub decode: bool,
 }
 
 impl PeerOptions {
@@ -402,6 +418,16 @@ impl PeerOptions {
         PeerOptions {
             codec,
             audio_channels: 1,
+            viewer: false,
+            decode: true,
+        }
+    }
+
+    /// A receive-only viewer receiving `codec`.
+    pub fn viewer(codec: VideoCodec) -> Self {
+        PeerOptions {
+            viewer: true,
+            ..Self::new(codec)
         }
     }
 }
@@ -453,28 +479,57 @@ fn build_pipeline(
     Ok(pipeline)
 }
 
+/// Sets up the pipeline's `webrtcbin` (callbacks, no UPnP, bus watch) and starts it playing.
+/// Candidates are trickled through `out_tx` when given.
+fn start_webrtc(
+    pipeline: &gst::Pipeline,
+    name: &str,
+    out_tx: Option<&mpsc::UnboundedSender<Outgoing>>,
+    shared: &Arc<Mutex<Shared>>,
+    decode: bool,
+) -> Result<gst::Element> {
+    let webrtc = pipeline
+        .by_name("webrtc")
+        .context("webrtcbin is in the description")?;
+    // No UPnP port mapping on loopback: its discovery threads only add noise (and a GLib
+    // hash-table CRITICAL when several peers start at once).
+    let ice = webrtc.property::<gst::glib::Object>("ice-agent");
+    if ice.find_property("agent").is_some() {
+        ice.property::<gst::glib::Object>("agent")
+            .set_property("upnp", false);
+    }
+    connect_webrtc_callbacks(&webrtc, out_tx, shared, decode);
+    watch_bus(pipeline, name, shared)?;
+    pipeline
+        .set_state(gst::State::Playing)
+        .context("starting the peer pipeline")?;
+    Ok(webrtc)
+}
+
 fn connect_webrtc_callbacks(
     webrtc: &gst::Element,
-    out_tx: &mpsc::UnboundedSender<Outgoing>,
+    out_tx: Option<&mpsc::UnboundedSender<Outgoing>>,
     shared: &Arc<Mutex<Shared>>,
+    decode: bool,
 ) {
-    let tx = out_tx.clone();
-    webrtc.connect("on-ice-candidate", false, move |values| {
-        let mline = values.get(1).and_then(|v| v.get::<u32>().ok());
-        let candidate = values.get(2).and_then(|v| v.get::<String>().ok());
-        if let (Some(mline), Some(candidate)) = (mline, candidate) {
-            let _ = tx.send(Outgoing::Json(json!({
-                "type": "ice", "candidate": candidate, "sdpMLineIndex": mline
-            })));
-        }
-        None
-    });
+    if let Some(tx) = out_tx.cloned() {
+        webrtc.connect("on-ice-candidate", false, move |values| {
+            let mline = values.get(1).and_then(|v| v.get::<u32>().ok());
+            let candidate = values.get(2).and_then(|v| v.get::<String>().ok());
+            if let (Some(mline), Some(candidate)) = (mline, candidate) {
+                let _ = tx.send(Outgoing::Json(json!({
+                    "type": "ice", "candidate": candidate, "sdpMLineIndex": mline
+                })));
+            }
+            None
+        });
+    }
     let shared = shared.clone();
     webrtc.connect_pad_added(move |webrtc, pad| {
         if pad.direction() != gst::PadDirection::Src {
             return;
         }
-        if let Err(e) = on_incoming_stream(webrtc, pad, &shared) {
+        if let Err(e) = on_incoming_stream(webrtc, pad, &shared, decode) {
             lock(&shared)
                 .errors
                 .push(format!("incoming stream on {}: {e:#}", pad.name()));
@@ -487,6 +542,7 @@ fn on_incoming_stream(
     webrtc: &gst::Element,
     pad: &gst::Pad,
     shared: &Arc<Mutex<Shared>>,
+    decode: bool,
 ) -> Result<()> {
     let caps = pad.current_caps().unwrap_or_else(|| pad.query_caps(None));
     let s = caps.structure(0).context("incoming pad without caps")?;
@@ -507,6 +563,7 @@ fn on_incoming_stream(
         ("audio", "OPUS") => "rtpopusdepay ! opusdec",
         _ => "fakesink sync=false",
     };
+    let chain = if decode { chain } else { "fakesink sync=false" };
     let description = match media.as_str() {
         "video" if !chain.starts_with("fakesink") => format!(
             // Frames stay in the decoder's format; only the few that are judged become RGB.

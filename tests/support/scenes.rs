@@ -33,13 +33,16 @@ pub async fn green_and_blue(
     let blue = GstPeer::join(&ws, ticket, "Blue", BLUE, BLUE_HZ, blue_codec)
         .await
         .expect("blue joins");
-    let tiles = green_blue_grid();
-    let shown = wait_until_async(Duration::from_secs(15), || {
-        green
-            .latest_frame()
-            .is_some_and(|f| tile_report(&f, &tiles).is_ok())
-    })
-    .await;
+    let shown = shows(&green, &green_blue_grid(), Duration::from_secs(15)).await;
     assert!(shown, "green sees both tiles\n{}", server.log_tail(30));
     (green, blue)
+}
+
+/// Waits until `peer`'s latest frame shows `tiles`; false after `timeout`.
+pub async fn shows(peer: &GstPeer, tiles: &[(Rect, [u8; 3])], timeout: Duration) -> bool {
+    wait_until_async(timeout, || {
+        peer.latest_frame()
+            .is_some_and(|f| tile_report(&f, tiles).is_ok())
+    })
+    .await
 }

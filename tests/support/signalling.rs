@@ -21,6 +21,8 @@ pub const SIGNALLING_TIMEOUT: Duration = Duration::from_secs(15);
 #[derive(Default)]
 pub struct Notes {
     pub roster: Vec<String>,
+    /// Viewers counted in the last roster.
+    pub viewers: u64,
     pub errors: Vec<String>,
     pub closed: bool,
 }
@@ -173,7 +175,9 @@ fn handle_message(
                         .collect()
                 })
                 .unwrap_or_default();
-            lock(notes).roster = names;
+            let mut notes = lock(notes);
+            notes.roster = names;
+            notes.viewers = value.get("viewers").and_then(Value::as_u64).unwrap_or(0);
         }
         Some("error") => {
             let description = format!(

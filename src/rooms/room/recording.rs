@@ -32,10 +32,7 @@ impl Room {
             return Err(RoomError::NotRecording);
         }
         // Everyone's microphone into the full mix the recording hears.
-        let speakers: Vec<uuid::Uuid> = self.members.iter().map(|m| m.id).collect();
-        for speaker in speakers {
-            self.link_room_mix(speaker);
-        }
+        self.feed_room_mix();
         let Some(pipeline) = self.pipeline.as_ref() else {
             return Err(RoomError::NotRecording);
         };
@@ -49,7 +46,7 @@ impl Room {
             Ok(b) => b,
             Err(err) => {
                 // The room carries on; the row says why there is no file.
-                self.unlink_room_mix().await;
+                self.unfeed_room_mix_if_unheard().await;
                 let reason = format!("{err:#}");
                 recorder.fail(row, reason.clone()).await;
                 return Err(RoomError::RecordingFailed(reason));
@@ -88,7 +85,7 @@ impl Room {
         let active = self.recording.take()?;
         let pipeline = self.pipeline.as_ref()?;
         let finished = active.branch.finish(&pipeline.pipeline).await;
-        self.unlink_room_mix().await;
+        self.unfeed_room_mix_if_unheard().await;
         let mut row = active.row;
         row.status = "finalizing".into();
         let view = RecordingView::from(&row);
@@ -115,7 +112,7 @@ impl Room {
         if let Some(pipeline) = self.pipeline.as_ref() {
             active.branch.abandon(&pipeline.pipeline).await;
         }
-        self.unlink_room_mix().await;
+        self.unfeed_room_mix_if_unheard().await;
         self.tell_everyone(ServerMessage::Recording {
             state: "stopped".into(),
             recording_id: active.row.id.clone(),
@@ -148,15 +145,6 @@ impl Room {
                 participant_id: id.to_string(),
                 name: name.into(),
             });
-        }
-    }
-
-    /// Takes every microphone out of the full mix (nothing hears it now).
-    async fn unlink_room_mix(&mut self) {
-        if let Some(pipeline) = self.pipeline.as_ref() {
-            self.mix
-                .unlink_listener(&pipeline.pipeline, super::ROOM_MIX)
-                .await;
         }
     }
 
