@@ -9,7 +9,14 @@ use crate::config::{ConfigError, Settings};
 
 /// Connect-Right: a video conferencing server that mixes each room into one stream.
 #[derive(Debug, Parser)]
-#[command(version, about, long_about = None)]
+#[command(
+    version,
+    about,
+    long_about = None,
+    after_help = "Logging: RUST_LOG filters what is printed to standard error (default \"info\"). \
+GStreamer's warnings and errors are logged too, under the target \"gstreamer\"; set GST_DEBUG \
+(e.g. \"webrtcbin:5\") and RUST_LOG=\"info,gstreamer=debug\" to see more of them."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

@@ -2,6 +2,7 @@
 
 pub mod events;
 pub mod fragments;
+pub mod gst_log;
 pub mod keyframes;
 pub mod layout;
 pub mod mixminus;
@@ -43,6 +44,7 @@ const REQUIRED_ELEMENTS: [&str; 22] = [
 /// Initialises GStreamer once and checks that every element we build is installed.
 pub fn init() -> Result<()> {
     gst::init()?;
+    gst_log::bridge_to_tracing();
     // Idle GStreamer task threads exit at once instead of lingering in GLib's pool, so a
     // closed room gives every one of its threads back.
     gst::glib::ThreadPool::set_max_unused_threads(Some(0));
