@@ -55,6 +55,38 @@ export interface Invite {
   createdAt: string;
 }
 
+export type RecordingStatus = 'recording' | 'finalizing' | 'ready' | 'recovered' | 'failed';
+
+export interface Recording {
+  id: string;
+  roomId: string;
+  roomName: string;
+  startedBy: string | null;
+  startedAt: string;
+  endedAt: string | null;
+  durationMs: number | null;
+  bytes: number | null;
+  status: RecordingStatus;
+  error: string | null;
+}
+
+/** `GET /api/recordings` filters; dates are RFC 3339. */
+export interface RecordingFilter {
+  room?: string;
+  from?: string;
+  to?: string;
+}
+
+export interface SignedLink {
+  url: string;
+  expiresAt: string;
+}
+
+export interface UserChange {
+  role?: AccountRole;
+  disabled?: boolean;
+}
+
 /** `network` when the server could not be reached, `bad_response` when its reply made no sense. */
 export class ApiError extends Error {
   readonly status: number;
@@ -80,6 +112,15 @@ const isLoginResult = (v: unknown): v is LoginResult => isObject(v) && isString(
 const isRoom = (v: unknown): v is Room => isObject(v) && isString(v.id) && isString(v.name);
 const isRoomPage = (v: unknown): v is Page<Room> => isObject(v) && Array.isArray(v.items) && v.items.every(isRoom);
 const isInvite = (v: unknown): v is Invite => isObject(v) && isString(v.token) && isString(v.roomId);
+const isRecording = (v: unknown): v is Recording =>
+  isObject(v) && isString(v.id) && isString(v.roomId) && isString(v.status) && isString(v.startedAt);
+const isPageOf =
+  <T>(item: (v: unknown) => v is T) =>
+  (v: unknown): v is Page<T> =>
+    isObject(v) && Array.isArray(v.items) && v.items.every(item) && (v.next === null || isString(v.next) || v.next === undefined);
+const isRecordingPage = isPageOf(isRecording);
+const isUserPage = isPageOf(isUser);
+const isSignedLink = (v: unknown): v is SignedLink => isObject(v) && isString(v.url);
 
 const CODE_BY_STATUS: Record<number, string> = {
   400: 'bad_request',
@@ -181,20 +222,46 @@ export const me = (token: string) => request('GET', '/api/me', isUser, { token }
 export const createRoom = (token: string, room: NewRoom) =>
   request('POST', '/api/rooms', isRoom, { token, body: room });
 
-export const listRooms = (token: string) => request('GET', '/api/rooms', isRoomPage, { token });
+/** `?cursor=` continues a list where the previous page's `next` left off. */
+function withQuery(path: string, params: Record<string, string | undefined | null>): string {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) if (value) query.set(key, value);
+  const text = query.toString();
+  return text === '' ? path : `${path}?${text}`;
+}
+
+export const listRooms = (token: string, cursor?: string | null) =>
+  request('GET', withQuery('/api/rooms', { cursor }), isRoomPage, { token });
+
+export const updateRoom = (token: string, id: string, settings: Partial<NewRoom>) =>
+  request('PATCH', `/api/rooms/${encodeURIComponent(id)}`, isRoom, { token, body: settings });
+
+export const deleteRoom = async (token: string, id: string): Promise<void> => {
+  await send('DELETE', `/api/rooms/${encodeURIComponent(id)}`, { token });
+};
+
+export const listRecordings = (token: string, filter: RecordingFilter = {}, cursor?: string | null) =>
+  request('GET', withQuery('/api/recordings', { ...filter, cursor }), isRecordingPage, { token });
+
+export const getRecording = (token: string, id: string) =>
+  request('GET', `/api/recordings/${encodeURIComponent(id)}`, isRecording, { token });
+
+/** A signed, short-lived URL that a `<video>` element or a download can use without the bearer header. */
+export const recordingLink = (token: string, id: string) =>
+  request('POST', `/api/recordings/${encodeURIComponent(id)}/link`, isSignedLink, { token });
+
+export const deleteRecording = async (token: string, id: string): Promise<void> => {
+  await send('DELETE', `/api/recordings/${encodeURIComponent(id)}`, { token });
+};
+
+export const listUsers = (token: string, cursor?: string | null) =>
+  request('GET', withQuery('/api/users', { cursor }), isUserPage, { token });
+
+export const updateUser = (token: string, id: string, change: UserChange) =>
+  request('PATCH', `/api/users/${encodeURIComponent(id)}`, isUser, { token, body: change });
 
 export const getRoom = (token: string, id: string) =>
   request('GET', `/api/rooms/${encodeURIComponent(id)}`, isRoom, { token });
 
 export const createInvite = (token: string, roomId: string, role: InviteRole = 'participant') =>
   request('POST', `/api/rooms/${encodeURIComponent(roomId)}/invites`, isInvite, { token, body: { role } });
-
-/** One sentence for an alert: the server's own words, plus how long to wait when rate limited. */
-export function describeApiError(err: unknown): string {
-  if (!(err instanceof ApiError)) return `Something went wrong: ${err instanceof Error ? err.message : String(err)}`;
-  if (err.code === 'rate_limited' && err.retryAfter !== null) {
-    const seconds = Math.max(1, err.retryAfter);
-    return `${err.message.replace(/[.\s]+$/, '')}. Wait ${seconds} second${seconds === 1 ? '' : 's'} before trying again.`;
-  }
-  return err.message;
-}

@@ -19,11 +19,16 @@ describe('parseServerMessage', () => {
     expect(parseServerMessage('{"type":"answer","sdp":"v=0","extra":1}')).toEqual({ type: 'answer', sdp: 'v=0' });
   });
 
+  it('reads the viewer count of a roster', () => {
+    const msg = parseServerMessage('{"type":"roster","participants":[],"viewers":3}');
+    expect(msg).toEqual({ type: 'roster', participants: [], viewers: 3 });
+  });
+
   it('skips malformed roster entries', () => {
     const msg = parseServerMessage(
       '{"type":"roster","participants":[{"id":"1","name":"<b>A</b>","role":"participant"},{"name":"no id"},3]}',
     );
-    expect(msg).toEqual({ type: 'roster', participants: [{ id: '1', name: '<b>A</b>', role: 'participant' }] });
+    expect(msg).toEqual({ type: 'roster', participants: [{ id: '1', name: '<b>A</b>', role: 'participant' }], viewers: 0 });
   });
 
   it('keeps the server error message', () => {

@@ -47,7 +47,20 @@ export interface RecordingControlMessage {
   action: 'start' | 'stop';
 }
 
-export type ClientMessage = JoinMessage | OfferMessage | IceMessage | LeaveMessage | RecordingControlMessage;
+/** The room's owner or an admin makes someone a presenter, or a participant again. */
+export interface SetRoleMessage {
+  type: 'setRole';
+  participantId: string;
+  role: 'presenter' | 'participant';
+}
+
+export type ClientMessage =
+  | JoinMessage
+  | OfferMessage
+  | IceMessage
+  | LeaveMessage
+  | RecordingControlMessage
+  | SetRoleMessage;
 
 export interface JoinedMessage {
   type: 'joined';
@@ -71,6 +84,8 @@ export interface RosterEntry {
 export interface RosterMessage {
   type: 'roster';
   participants: RosterEntry[];
+  /** Viewers are only counted; 0 from a server that does not say. */
+  viewers: number;
 }
 
 export interface ErrorMessage {
@@ -140,7 +155,8 @@ export function parseServerMessage(text: string): ServerMessage | null {
     case 'roster': {
       if (!Array.isArray(v.participants)) return null;
       const participants = v.participants.map(parseRosterEntry).filter((p): p is RosterEntry => p !== null);
-      return { type: 'roster', participants };
+      const viewers = typeof v.viewers === 'number' && v.viewers >= 0 ? v.viewers : 0;
+      return { type: 'roster', participants, viewers };
     }
     case 'recording':
       if ((v.state !== 'started' && v.state !== 'stopped') || !isString(v.recordingId)) return null;
@@ -178,6 +194,10 @@ export function describeJoinError(code: string, message: string, guest: boolean)
       return 'There is no room with this id. Check the id or the link.';
     case 'room_full':
       return 'The room is full. Try again when someone has left.';
+    case 'conflict':
+      return 'You joined this room from another tab or device, so this one was disconnected.';
+    case 'overloaded':
+      return 'The room is restarting. Try again in a moment.';
     default:
       return message;
   }

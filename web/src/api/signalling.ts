@@ -11,8 +11,18 @@ export function signallingUrl(loc: Pick<Location, 'protocol' | 'host'> = window.
   return `${loc.protocol === 'https:' ? 'wss' : 'ws'}://${loc.host}/ws`;
 }
 
+/** What the room connection needs from a socket; tests pass a fake. */
+export interface SignallingChannel {
+  send(msg: ClientMessage): void;
+  close(): void;
+}
+
+export type OpenSignalling = (handlers: SignallingHandlers) => SignallingChannel;
+
+export const openBrowserSignalling: OpenSignalling = (handlers) => new SignallingClient(signallingUrl(), handlers);
+
 /** A thin JSON-over-WebSocket client; it owns no call state. */
-export class SignallingClient {
+export class SignallingClient implements SignallingChannel {
   private readonly socket: WebSocket;
   private closedByUs = false;
 

@@ -1,3 +1,4 @@
+import Button from '@mui/material/Button';
 import Chip from '@mui/material/Chip';
 import List from '@mui/material/List';
 import ListItem from '@mui/material/ListItem';
@@ -8,26 +9,61 @@ import type { RosterEntry } from '../api/protocol';
 interface RosterListProps {
   participants: RosterEntry[];
   selfId: string | null;
+  viewers: number;
+  /** Given to the room's owner and admins: make someone a presenter or a participant again. */
+  onSetRole?: (participantId: string, role: 'presenter' | 'participant') => void;
 }
 
+const ROLE_LABEL: Record<string, string> = {
+  owner: 'Owner',
+  presenter: 'Presenter',
+  participant: 'Participant',
+  viewer: 'Viewer',
+};
+
 // Names come from other users: React renders them as text, never as markup.
-export default function RosterList({ participants, selfId }: RosterListProps) {
+export default function RosterList({ participants, selfId, viewers, onSetRole }: RosterListProps) {
   return (
     <>
       <Typography variant="subtitle2" component="h2" sx={{ px: 2, pt: 1 }}>
         In this room ({participants.length})
       </Typography>
-      <List dense data-testid="roster">
-        {participants.map((p) => (
-          <ListItem
-            key={p.id}
-            data-testid="roster-item"
-            secondaryAction={p.id === selfId ? <Chip label="you" size="small" variant="outlined" /> : undefined}
-          >
-            <ListItemText primary={p.name} secondary={p.role} />
-          </ListItem>
-        ))}
+      <List dense data-testid="roster" aria-label="Participants">
+        {participants.map((p) => {
+          const changeable = onSetRole && (p.role === 'participant' || p.role === 'presenter');
+          const next = p.role === 'presenter' ? 'participant' : 'presenter';
+          return (
+            <ListItem key={p.id} data-testid="roster-item" sx={{ flexWrap: 'wrap', gap: 0.5 }}>
+              <ListItemText
+                primary={
+                  <>
+                    {p.name}
+                    {p.id === selfId && (
+                      <Chip label="you" size="small" variant="outlined" sx={{ ml: 1, height: 18 }} component="span" />
+                    )}
+                  </>
+                }
+                secondary={ROLE_LABEL[p.role] ?? p.role}
+                sx={{ minWidth: 0, overflowWrap: 'anywhere' }}
+              />
+              {changeable && (
+                <Button
+                  size="small"
+                  onClick={() => onSetRole(p.id, next)}
+                  aria-label={next === 'presenter' ? `Make ${p.name} a presenter` : `Make ${p.name} a participant again`}
+                >
+                  {next === 'presenter' ? 'Make presenter' : 'Make participant'}
+                </Button>
+              )}
+            </ListItem>
+          );
+        })}
       </List>
+      {viewers > 0 && (
+        <Typography variant="body2" color="text.secondary" sx={{ px: 2, pb: 1 }} data-testid="viewer-count">
+          and {viewers} {viewers === 1 ? 'viewer' : 'viewers'} watching
+        </Typography>
+      )}
     </>
   );
 }

@@ -3,10 +3,12 @@ import Typography from '@mui/material/Typography';
 
 const COLOURS: Record<string, string> = {
   connecting: 'warning.main',
+  reconnecting: 'warning.main',
   connected: 'success.main',
   disconnected: 'text.disabled',
 };
 
+/** The connection phase in one word (tests read it through data-testid="status"), or why it failed. */
 export default function StatusLine({ status }: { status: string }) {
   return (
     <Box sx={{ display: 'flex', alignItems: 'center', gap: 1, minWidth: 0 }}>

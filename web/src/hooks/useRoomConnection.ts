@@ -1,13 +1,16 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { describeJoinError, isAuthError, type RosterEntry, type ServerMessage } from '../api/protocol';
-import { SignallingClient, signallingUrl } from '../api/signalling';
+import { describeJoinError, isAuthError, type Role, type RosterEntry, type ServerMessage } from '../api/protocol';
+import { openBrowserSignalling, type OpenSignalling, type SignallingChannel } from '../api/signalling';
+import { ICE_DISCONNECTED_GRACE_MS, isFinalRefusal, MAX_RECONNECT_ATTEMPTS, reconnectDelay } from '../lib/reconnect';
 
-export type ConnectionPhase = 'connecting' | 'connected' | 'disconnected';
+export type ConnectionPhase = 'connecting' | 'connected' | 'reconnecting' | 'disconnected';
 
 export interface RoomConnectionParams {
   room: string;
   name: string;
-  localStream: MediaStream;
+  role: Role;
+  /** Our camera and microphone; null for a viewer, who only receives. */
+  localStream: MediaStream | null;
   /** The session token of a signed-in user, or a guest's invite token. */
   token: string;
   guest: boolean;
@@ -15,149 +18,231 @@ export interface RoomConnectionParams {
   onAuthFailed: (message: string) => void;
 }
 
+/** What the hook creates; tests replace them with fakes. */
+export interface RoomConnectionDeps {
+  openSignalling: OpenSignalling;
+  createPeerConnection: (config: RTCConfiguration) => RTCPeerConnection;
+}
+
+const browserDeps: RoomConnectionDeps = {
+  openSignalling: openBrowserSignalling,
+  createPeerConnection: (config) => new RTCPeerConnection(config),
+};
+
 export interface RoomConnection {
   /** What the status line shows: the phase, or why the server refused us. */
   status: string;
   phase: ConnectionPhase;
+  /** Why the call ended or could not start. */
   error: string | null;
+  /** A refused request during the call (the call goes on); cleared by `dismissNotice`. */
+  notice: string | null;
+  dismissNotice: () => void;
+  /** 1, 2, … while reconnecting. */
+  reconnectAttempt: number;
+  /** Bumped each time a lost connection came back, so the page can say so. */
+  reconnections: number;
   roster: RosterEntry[];
+  viewers: number;
   selfId: string | null;
+  /** Our role in the room: the roster's (`owner` included) or, until it arrives, the join's. */
+  selfRole: string | null;
   /** The composite: every received track in one stream. */
   remoteStream: MediaStream | null;
   /** Changes whenever a track is added to remoteStream, so views re-attach it. */
   remoteTrackCount: number;
   /** The room is being recorded (the server tells everyone when it starts and stops). */
   recording: boolean;
-  /** Asks the server to start or stop recording (presenters, the owner and admins may). */
   controlRecording: (action: 'start' | 'stop') => void;
+  setRole: (participantId: string, role: 'presenter' | 'participant') => void;
+  /** The statistics of the current peer connection, for the quality indicator. */
+  getStats: () => Promise<RTCStatsReport | null>;
+  /** Tries again at once (after giving up, or instead of waiting). */
+  reconnectNow: () => void;
   leave: () => void;
-}
-
-function phaseOf(state: RTCPeerConnectionState): ConnectionPhase {
-  switch (state) {
-    case 'connected':
-      return 'connected';
-    case 'failed':
-    case 'closed':
-      return 'disconnected';
-    default:
-      // 'disconnected' is transient in WebRTC: ICE may still recover.
-      return 'connecting';
-  }
 }
 
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
+/** One socket and one peer connection; a reconnect makes a new one. */
+interface Attempt {
+  signalling: SignallingChannel | null;
+  pc: RTCPeerConnection | null;
+  joined: boolean;
+  offerSent: boolean;
+  answerApplied: boolean;
+  // Candidates can race the SDP in both directions; hold them until the
+  // description they belong to has been sent or applied.
+  localIce: RTCIceCandidate[];
+  remoteIce: RTCIceCandidateInit[];
+  // Messages are handled strictly in arrival order even though some steps are async.
+  queue: Promise<void>;
+  iceGraceTimer: ReturnType<typeof setTimeout> | null;
+  over: boolean;
+}
+
 /**
- * Joins a room over signalling and runs the one RTCPeerConnection that sends
- * our camera and microphone and receives the room's composite. All WebRTC
- * logic of the app lives here.
+ * Joins a room over signalling and runs the RTCPeerConnection that sends our
+ * camera and microphone and receives the room's composite. A lost socket or
+ * a failed peer connection is replaced by a new join with the same token,
+ * which the server treats as the same member coming back. All WebRTC logic of
+ * the app lives here.
  */
-export function useRoomConnection({
-  room,
-  name,
-  localStream,
-  token,
-  guest,
-  onAuthFailed,
-}: RoomConnectionParams): RoomConnection {
+export function useRoomConnection(params: RoomConnectionParams, deps: RoomConnectionDeps = browserDeps): RoomConnection {
+  const { room, name, role, localStream, token, guest } = params;
   const [phase, setPhase] = useState<ConnectionPhase>('connecting');
   const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [reconnectAttempt, setReconnectAttempt] = useState(0);
+  const [reconnections, setReconnections] = useState(0);
   const [roster, setRoster] = useState<RosterEntry[]>([]);
+  const [viewers, setViewers] = useState(0);
   const [selfId, setSelfId] = useState<string | null>(null);
+  const [joinedRole, setJoinedRole] = useState<string | null>(null);
   const [remoteStream, setRemoteStream] = useState<MediaStream | null>(null);
   const [remoteTrackCount, setRemoteTrackCount] = useState(0);
   const [recording, setRecording] = useState(false);
-  const controlRef = useRef<(action: 'start' | 'stop') => void>(() => {});
+
+  const currentRef = useRef<Attempt | null>(null);
+  const reconnectNowRef = useRef<() => void>(() => {});
   const leaveRef = useRef<() => void>(() => {});
-  // Read through a ref so that a new callback from the parent does not rejoin.
-  const onAuthFailedRef = useRef(onAuthFailed);
+  // Read through refs so that new callbacks or deps from the parent do not rejoin.
+  const onAuthFailedRef = useRef(params.onAuthFailed);
   useEffect(() => {
-    onAuthFailedRef.current = onAuthFailed;
-  }, [onAuthFailed]);
+    onAuthFailedRef.current = params.onAuthFailed;
+  }, [params.onAuthFailed]);
+  const depsRef = useRef(deps);
 
   useEffect(() => {
+    const { openSignalling, createPeerConnection } = depsRef.current;
     let disposed = false;
-    let pc: RTCPeerConnection | null = null;
-    let offerSent = false;
-    let answerApplied = false;
-    // Candidates can race the SDP in both directions; hold them until the
-    // description they belong to has been sent or applied.
-    const localIce: RTCIceCandidate[] = [];
-    const remoteIce: RTCIceCandidateInit[] = [];
-    const received = new MediaStream();
-    // Messages are handled strictly in arrival order even though some steps are async.
-    let queue = Promise.resolve();
+    let failures = 0;
+    let everJoined = false;
+    // Why the server turned down a join it then hung up on, to say instead of "unreachable".
+    let refusal: string | null = null;
+    let retryTimer: ReturnType<typeof setTimeout> | null = null;
 
-    const sendIce = (c: RTCIceCandidate) =>
-      signalling.send({ type: 'ice', candidate: c.candidate, sdpMLineIndex: c.sdpMLineIndex ?? 0 });
+    const endAttempt = (a: Attempt) => {
+      if (a.over) return;
+      a.over = true;
+      if (a.iceGraceTimer) clearTimeout(a.iceGraceTimer);
+      a.pc?.close();
+      a.signalling?.close();
+    };
 
-    const addRemoteIce = (init: RTCIceCandidateInit) =>
-      pc?.addIceCandidate(init).catch((err) => console.warn('addIceCandidate failed', init, err));
-
-    const shutdown = () => {
+    const stop = (message: string | null) => {
       disposed = true;
-      pc?.close();
-      signalling.close();
-    };
-
-    const fail = (message: string) => {
-      if (disposed) return;
-      setError(message);
+      if (retryTimer) clearTimeout(retryTimer);
+      if (currentRef.current) endAttempt(currentRef.current);
+      if (message !== null) setError(message);
       setPhase('disconnected');
-      shutdown();
     };
 
-    const startCall = async (iceServers: RTCIceServer[]) => {
-      const conn = new RTCPeerConnection({ iceServers, bundlePolicy: 'max-bundle' });
-      pc = conn;
-      conn.onicecandidate = (e) => {
+    /** The socket or the media path of `a` died without being asked to. */
+    const lost = (a: Attempt) => {
+      if (disposed || a !== currentRef.current || a.over) return;
+      endAttempt(a);
+      if (!everJoined) {
+        stop(refusal ?? 'Could not reach the server. Check the connection and try again.');
+        return;
+      }
+      if (failures >= MAX_RECONNECT_ATTEMPTS) {
+        setError('The connection was lost and could not be restored. Check the network, then rejoin.');
+        setPhase('disconnected');
+        return;
+      }
+      failures += 1;
+      setReconnectAttempt(failures);
+      setPhase('reconnecting');
+      retryTimer = setTimeout(connect, reconnectDelay(failures));
+    };
+
+    const startCall = async (a: Attempt, iceServers: RTCIceServer[]) => {
+      const pc = createPeerConnection({ iceServers, bundlePolicy: 'max-bundle' });
+      a.pc = pc;
+      const sendIce = (c: RTCIceCandidate) =>
+        a.signalling?.send({ type: 'ice', candidate: c.candidate, sdpMLineIndex: c.sdpMLineIndex ?? 0 });
+      pc.onicecandidate = (e) => {
         if (!e.candidate || !e.candidate.candidate) return;
-        if (offerSent) sendIce(e.candidate);
-        else localIce.push(e.candidate);
+        if (a.offerSent) sendIce(e.candidate);
+        else a.localIce.push(e.candidate);
       };
-      conn.ontrack = (e) => {
+      // Each attempt gets a fresh stream, so the views attach the new tracks.
+      const received = new MediaStream();
+      pc.ontrack = (e) => {
+        if (a.over) return;
         received.addTrack(e.track);
         setRemoteStream(received);
         setRemoteTrackCount(received.getTracks().length);
       };
-      conn.onconnectionstatechange = () => {
-        if (!disposed) setPhase(phaseOf(conn.connectionState));
+      pc.onconnectionstatechange = () => {
+        if (a.over || disposed) return;
+        const state = pc.connectionState;
+        if (state === 'connected') {
+          if (a.iceGraceTimer) clearTimeout(a.iceGraceTimer);
+          a.iceGraceTimer = null;
+          if (failures > 0) setReconnections((n) => n + 1);
+          failures = 0;
+          setReconnectAttempt(0);
+          setError(null);
+          setPhase('connected');
+        } else if (state === 'failed') {
+          lost(a);
+        } else if (state === 'disconnected' && !a.iceGraceTimer) {
+          // ICE may heal by itself; give it a moment before starting over.
+          a.iceGraceTimer = setTimeout(() => {
+            a.iceGraceTimer = null;
+            if (pc.connectionState !== 'connected') lost(a);
+          }, ICE_DISCONNECTED_GRACE_MS);
+        }
       };
-      // Audio first, then video: addTrack makes both m-lines sendrecv, and
-      // the server takes the order from the offer.
-      for (const track of [...localStream.getAudioTracks(), ...localStream.getVideoTracks()]) {
-        conn.addTrack(track, localStream);
+      if (localStream) {
+        // Audio first, then video: addTrack makes both m-lines sendrecv, and
+        // the server takes the order from the offer.
+        for (const track of [...localStream.getAudioTracks(), ...localStream.getVideoTracks()]) {
+          pc.addTrack(track, localStream);
+        }
+      } else {
+        // A viewer receives the composite and the full mix and sends nothing.
+        pc.addTransceiver('audio', { direction: 'recvonly' });
+        pc.addTransceiver('video', { direction: 'recvonly' });
       }
-      const offer = await conn.createOffer();
-      await conn.setLocalDescription(offer);
-      if (disposed || !conn.localDescription) return;
-      signalling.send({ type: 'offer', sdp: conn.localDescription.sdp });
-      offerSent = true;
-      localIce.splice(0).forEach(sendIce);
+      const offer = await pc.createOffer();
+      await pc.setLocalDescription(offer);
+      if (a.over || !pc.localDescription) return;
+      a.signalling?.send({ type: 'offer', sdp: pc.localDescription.sdp });
+      a.offerSent = true;
+      a.localIce.splice(0).forEach(sendIce);
     };
 
-    const handle = async (msg: ServerMessage) => {
-      if (disposed) return;
+    const addRemoteIce = (a: Attempt, init: RTCIceCandidateInit) =>
+      a.pc?.addIceCandidate(init).catch((err) => console.warn('addIceCandidate failed', init, err));
+
+    const handle = async (a: Attempt, msg: ServerMessage) => {
+      if (a.over || disposed) return;
       switch (msg.type) {
         case 'joined':
+          a.joined = true;
+          everJoined = true;
           setSelfId(msg.participantId);
-          if (!pc) await startCall(msg.iceServers);
+          setJoinedRole(msg.role);
+          if (!a.pc) await startCall(a, msg.iceServers);
           break;
         case 'answer':
-          if (!pc) return;
-          await pc.setRemoteDescription({ type: 'answer', sdp: msg.sdp });
-          answerApplied = true;
-          remoteIce.splice(0).forEach(addRemoteIce);
+          if (!a.pc) return;
+          await a.pc.setRemoteDescription({ type: 'answer', sdp: msg.sdp });
+          a.answerApplied = true;
+          for (const init of a.remoteIce.splice(0)) await addRemoteIce(a, init);
           break;
         case 'ice': {
           const init = { candidate: msg.candidate, sdpMLineIndex: msg.sdpMLineIndex };
-          if (answerApplied) await addRemoteIce(init);
-          else remoteIce.push(init);
+          if (a.answerApplied) await addRemoteIce(a, init);
+          else a.remoteIce.push(init);
           break;
         }
         case 'roster':
           setRoster(msg.participants);
+          setViewers(msg.viewers);
           break;
         case 'recording':
           setRecording(msg.state === 'started');
@@ -165,58 +250,118 @@ export function useRoomConnection({
         case 'error': {
           const text = describeJoinError(msg.code, msg.message, guest);
           if (isAuthError(msg.code)) {
-            fail(text);
+            stop(text);
             onAuthFailedRef.current(text);
-            return;
+          } else if (!a.joined && isFinalRefusal(msg.code)) {
+            stop(text);
+          } else if (a.joined && (msg.code === 'conflict' || msg.code === 'not_found')) {
+            // Replaced by a newer connection of ours, or the room was deleted:
+            // the server closes the socket, and coming back would be wrong.
+            stop(text);
+          } else if (a.joined) {
+            // A refused request (say, recording without the right); the call goes on.
+            setNotice(msg.message);
+          } else {
+            refusal = text;
+            setError(text);
           }
-          // Whether the error is fatal is the server's call: it closes the socket if so.
-          setError(text);
           break;
         }
       }
     };
 
-    const signalling = new SignallingClient(signallingUrl(), {
-      onOpen: () => signalling.send({ type: 'join', room, name, role: 'participant', token }),
-      onMessage: (msg) => {
-        queue = queue.then(() => handle(msg)).catch((err) => fail(`Could not set up the call: ${errorText(err)}`));
-      },
-      onClose: () => {
-        if (disposed) return;
-        disposed = true;
-        pc?.close();
-        setPhase('disconnected');
-      },
-    });
+    function connect() {
+      retryTimer = null;
+      if (disposed) return;
+      const a: Attempt = {
+        signalling: null,
+        pc: null,
+        joined: false,
+        offerSent: false,
+        answerApplied: false,
+        localIce: [],
+        remoteIce: [],
+        queue: Promise.resolve(),
+        iceGraceTimer: null,
+        over: false,
+      };
+      currentRef.current = a;
+      a.signalling = openSignalling({
+        onOpen: () => a.signalling?.send({ type: 'join', room, name, role, token }),
+        onMessage: (msg) => {
+          a.queue = a.queue
+            .then(() => handle(a, msg))
+            .catch((err) => {
+              if (a.over || disposed) return;
+              console.warn('call setup failed', err);
+              if (everJoined) lost(a);
+              else stop(`Could not set up the call: ${errorText(err)}`);
+            });
+        },
+        onClose: () => lost(a),
+      });
+    }
 
-    controlRef.current = (action) => signalling.send({ type: 'recording', action });
-
-    leaveRef.current = () => {
-      if (!disposed) signalling.send({ type: 'leave' });
-      shutdown();
-      setPhase('disconnected');
+    reconnectNowRef.current = () => {
+      if (currentRef.current) endAttempt(currentRef.current);
+      if (retryTimer) clearTimeout(retryTimer);
+      disposed = false;
+      failures = Math.max(1, failures);
+      setError(null);
+      setPhase('reconnecting');
+      connect();
     };
 
-    return shutdown;
-  }, [room, name, localStream, token, guest]);
+    leaveRef.current = () => {
+      const a = currentRef.current;
+      if (a && !a.over && a.joined) a.signalling?.send({ type: 'leave' });
+      stop(null);
+    };
+
+    setPhase('connecting');
+    setError(null);
+    connect();
+    return () => stop(null);
+  }, [room, name, role, localStream, token, guest]);
 
   const leave = useCallback(() => leaveRef.current(), []);
-  const controlRecording = useCallback((action: 'start' | 'stop') => controlRef.current(action), []);
+  const reconnectNow = useCallback(() => reconnectNowRef.current(), []);
+  const controlRecording = useCallback((action: 'start' | 'stop') => {
+    currentRef.current?.signalling?.send({ type: 'recording', action });
+  }, []);
+  const setRole = useCallback((participantId: string, next: 'presenter' | 'participant') => {
+    currentRef.current?.signalling?.send({ type: 'setRole', participantId, role: next });
+  }, []);
+  const getStats = useCallback(async () => {
+    const pc = currentRef.current?.pc;
+    return pc && pc.connectionState !== 'closed' ? pc.getStats() : null;
+  }, []);
+  const dismissNotice = useCallback(() => setNotice(null), []);
 
-  // An error that arrives while media flows (say, a refused request) does not
-  // end the call, so it only replaces the status once we are not connected.
-  const status = phase === 'connected' ? phase : (error ?? phase);
+  // An error that arrives while media flows does not end the call, so it
+  // only replaces the status once we are not connected.
+  const status = phase === 'connected' || phase === 'reconnecting' ? phase : (error ?? phase);
+  const selfRole = roster.find((p) => p.id === selfId)?.role ?? joinedRole;
 
   return {
     status,
     phase,
     error,
+    notice,
+    dismissNotice,
+    reconnectAttempt,
+    reconnections,
     roster,
+    viewers,
     selfId,
+    selfRole,
     remoteStream,
     remoteTrackCount,
     recording,
     controlRecording,
+    setRole,
+    getStats,
+    reconnectNow,
     leave,
   };
 }

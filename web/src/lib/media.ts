@@ -1,5 +1,8 @@
 export interface LocalMediaOptions {
   originalSound: boolean;
+  /** A deviceId from enumerateDevices, or undefined for the browser's choice. */
+  cameraId?: string;
+  microphoneId?: string;
 }
 
 // A steady tone or music is what "original sound" is for, and the browser's
@@ -10,10 +13,39 @@ const ORIGINAL_SOUND: MediaTrackConstraints = {
   autoGainControl: false,
 };
 
-export function mediaConstraints({ originalSound }: LocalMediaOptions): MediaStreamConstraints {
+export function mediaConstraints({ originalSound, cameraId, microphoneId }: LocalMediaOptions): MediaStreamConstraints {
+  // `exact` so that a chosen device that went away fails loudly instead of
+  // silently falling back to another one.
+  const camera = cameraId ? { deviceId: { exact: cameraId } } : {};
+  const microphone = microphoneId ? { deviceId: { exact: microphoneId } } : {};
   return {
-    video: { width: 640, height: 360, frameRate: 30 },
-    audio: originalSound ? ORIGINAL_SOUND : true,
+    video: { width: 640, height: 360, frameRate: 30, ...camera },
+    audio: { ...(originalSound ? ORIGINAL_SOUND : {}), ...microphone },
+  };
+}
+
+/** Why this page cannot use a camera at all, or null when it can ask. */
+export function mediaUnavailableReason(): string | null {
+  if (!window.isSecureContext) {
+    return 'This page was not opened over https://, so the browser will not let it use a camera or microphone. Open it with an https:// address (or on localhost). You can still watch without a camera.';
+  }
+  if (!navigator.mediaDevices?.getUserMedia) {
+    return 'This browser does not offer camera or microphone access to web pages. Try a current Chrome, Firefox, Edge or Safari. You can still watch without a camera.';
+  }
+  return null;
+}
+
+export interface DeviceLists {
+  cameras: MediaDeviceInfo[];
+  microphones: MediaDeviceInfo[];
+}
+
+/** Cameras and microphones; their labels are empty until the user has granted access once. */
+export async function listDevices(): Promise<DeviceLists> {
+  const all = (await navigator.mediaDevices?.enumerateDevices?.()) ?? [];
+  return {
+    cameras: all.filter((d) => d.kind === 'videoinput'),
+    microphones: all.filter((d) => d.kind === 'audioinput'),
   };
 }
 

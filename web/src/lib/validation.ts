@@ -83,3 +83,14 @@ export function passwordProblem(password: string): string | null {
   if (COMMON_PASSWORDS.has(password.toLowerCase())) return 'This password is too common; choose another';
   return null;
 }
+
+export const MAX_PARTICIPANTS_LIMIT = 16;
+
+/** The room's participant limit, as typed: a whole number from 1 to 16. */
+export function maxParticipantsProblem(text: string): string | null {
+  if (text.trim() === '') return 'Enter how many people may join';
+  if (!/^\d+$/.test(text.trim())) return 'Enter a whole number';
+  const n = Number(text);
+  if (n < 1 || n > MAX_PARTICIPANTS_LIMIT) return `From 1 to ${MAX_PARTICIPANTS_LIMIT}`;
+  return null;
+}

@@ -1,51 +1,101 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Chip from '@mui/material/Chip';
 import Paper from '@mui/material/Paper';
+import Snackbar from '@mui/material/Snackbar';
+import ToggleButton from '@mui/material/ToggleButton';
+import ToggleButtonGroup from '@mui/material/ToggleButtonGroup';
 import Typography from '@mui/material/Typography';
+import CallEndIcon from '@mui/icons-material/CallEnd';
+import FiberManualRecordIcon from '@mui/icons-material/FiberManualRecord';
+import type { Layout, Room } from '../api/http';
+import type { Role } from '../api/protocol';
+import InviteButton from '../components/InviteButton';
+import MediaToggles from '../components/MediaToggles';
+import QualityIndicator from '../components/QualityIndicator';
 import RosterList from '../components/RosterList';
 import StatusLine from '../components/StatusLine';
 import VideoView from '../components/VideoView';
+import { useConnectionQuality } from '../hooks/useConnectionQuality';
 import { useRoomConnection } from '../hooks/useRoomConnection';
 
 interface RoomPageProps {
   room: string;
+  /** The stored room (name, owner, layout), when the API let us read it; guests cannot. */
+  roomInfo: Room | null;
   name: string;
-  localStream: MediaStream;
+  role: Role;
+  localStream: MediaStream | null;
   token: string;
   guest: boolean;
-  onLeft: () => void;
+  /** The signed-in account is an admin (who may do what the owner may). */
+  admin: boolean;
+  micOn: boolean;
+  cameraOn: boolean;
+  onMic: () => void;
+  onCamera: () => void;
+  /** Changes the room's layout (PATCH /api/rooms/{id}); resolves to an error sentence or null. */
+  onLayout: ((layout: Layout) => Promise<string | null>) | null;
+  onLeft: (why: string | null) => void;
   onAuthFailed: (message: string) => void;
 }
 
-export default function RoomPage({ room, name, localStream, token, guest, onLeft, onAuthFailed }: RoomPageProps) {
-  const conn = useRoomConnection({ room, name, localStream, token, guest, onAuthFailed });
-  // Presenters and the owner control recording (the server checks again, and admins too).
-  const myRole = conn.roster.find((p) => p.id === conn.selfId)?.role;
-  const mayRecord = myRole === 'owner' || myRole === 'presenter';
-  const [copied, setCopied] = useState(false);
+export default function RoomPage(props: RoomPageProps) {
+  const { room, roomInfo, name, role, localStream, token, guest, admin, onAuthFailed } = props;
+  const conn = useRoomConnection({ room, name, role, localStream, token, guest, onAuthFailed });
+  const quality = useConnectionQuality(conn.getStats, conn.phase === 'connected');
+  const [layout, setLayout] = useState<Layout>(roomInfo?.layout ?? 'grid');
+  const [layoutError, setLayoutError] = useState<string | null>(null);
+  const [reconnectedNote, setReconnectedNote] = useState(false);
+
+  useEffect(() => {
+    if (conn.reconnections > 0) setReconnectedNote(true);
+  }, [conn.reconnections]);
+
+  // A join refused outright (room full, private room, camera codec) goes back
+  // to the join form, which says why; a call that had worked stays here to rejoin.
+  const [wasConnected, setWasConnected] = useState(false);
+  const { onLeft } = props;
+  useEffect(() => {
+    if (conn.phase === 'connected') setWasConnected(true);
+    else if (conn.phase === 'disconnected' && conn.error && !wasConnected) onLeft(conn.error);
+  }, [conn.phase, conn.error, wasConnected, onLeft]);
+
+  const owner = conn.selfRole === 'owner';
+  // The server checks every one of these again; the page only hides what would be refused.
+  const mayManage = owner || admin;
+  const mayRecord = mayManage || conn.selfRole === 'presenter';
+  const viewer = role === 'viewer';
 
   const leave = () => {
     conn.leave();
-    onLeft();
+    props.onLeft(null);
   };
 
-  const copyLink = () => {
-    const link = `${window.location.origin}/?room=${encodeURIComponent(room)}`;
-    navigator.clipboard?.writeText(link).then(() => setCopied(true), () => {});
+  const switchLayout = async (next: Layout | null) => {
+    if (!next || !props.onLayout || next === layout) return;
+    const previous = layout;
+    setLayout(next);
+    const problem = await props.onLayout(next);
+    if (problem) {
+      setLayout(previous);
+      setLayoutError(problem);
+    }
   };
 
   return (
-    <Box sx={{ p: { xs: 1, sm: 2 }, display: 'grid', gap: { xs: 1, sm: 2 }, maxWidth: 1600, mx: 'auto' }}>
+    <Box sx={{ p: { xs: 1, sm: 2 }, display: 'grid', gap: { xs: 1, sm: 2 }, maxWidth: 1600, mx: 'auto' }} component="main">
       <Box sx={{ display: 'flex', alignItems: 'center', gap: 1, flexWrap: 'wrap' }}>
-        <Typography variant="h6" component="h1" noWrap sx={{ flex: '1 1 auto', minWidth: 0 }}>
-          {room}
+        <Typography variant="h6" component="h1" noWrap sx={{ flex: '1 1 auto', minWidth: 0 }} title={roomInfo?.name ?? room}>
+          {roomInfo?.name ?? room}
         </Typography>
+        {viewer && <Chip label="Watching" size="small" variant="outlined" />}
         {conn.recording && (
           <Chip
-            label="● Recording"
+            icon={<FiberManualRecordIcon />}
+            label="Recording"
             color="error"
             size="small"
             data-testid="recording-indicator"
@@ -53,28 +103,38 @@ export default function RoomPage({ room, name, localStream, token, guest, onLeft
           />
         )}
         <StatusLine status={conn.status} />
-        {mayRecord && (
-          <Button
-            size="small"
-            variant="outlined"
-            color={conn.recording ? 'error' : 'primary'}
-            onClick={() => conn.controlRecording(conn.recording ? 'stop' : 'start')}
-            data-testid="record-toggle"
-          >
-            {conn.recording ? 'Stop recording' : 'Start recording'}
-          </Button>
-        )}
-        {/* The plain room link admits signed-in members only; a guest came in by an invite. */}
-        {!guest && (
-          <Button size="small" onClick={copyLink}>
-            {copied ? 'Link copied' : 'Copy room link'}
-          </Button>
-        )}
-        <Button variant="contained" color="error" onClick={leave} data-testid="leave">
-          Leave
-        </Button>
+        {conn.phase === 'connected' && <QualityIndicator quality={quality} />}
       </Box>
-      {conn.error && <Alert severity="error">{conn.error}</Alert>}
+      {conn.phase === 'reconnecting' && (
+        <Alert
+          severity="warning"
+          data-testid="reconnecting"
+          action={
+            <Button color="inherit" size="small" onClick={conn.reconnectNow}>
+              Try now
+            </Button>
+          }
+        >
+          The connection was lost. Reconnecting (attempt {conn.reconnectAttempt})…
+        </Alert>
+      )}
+      {conn.phase === 'disconnected' && conn.error && (
+        <Alert
+          severity="error"
+          action={
+            <Box sx={{ display: 'flex', gap: 1 }}>
+              <Button color="inherit" size="small" onClick={conn.reconnectNow}>
+                Rejoin
+              </Button>
+              <Button color="inherit" size="small" onClick={() => props.onLeft(conn.error)}>
+                Back
+              </Button>
+            </Box>
+          }
+        >
+          {conn.error}
+        </Alert>
+      )}
       <Box sx={{ display: 'grid', gap: { xs: 1, sm: 2 }, gridTemplateColumns: { xs: '1fr', md: '1fr 280px' } }}>
         <Box sx={{ position: 'relative' }}>
           {/* Not muted: the composite carries the room's audio mix (without our own voice). */}
@@ -82,31 +142,94 @@ export default function RoomPage({ room, name, localStream, token, guest, onLeft
             stream={conn.remoteStream}
             trackCount={conn.remoteTrackCount}
             testId="composite"
-            label="Room"
+            label="The room"
             sx={{ aspectRatio: '16 / 9', width: '100%', borderRadius: 1 }}
           />
-          <VideoView
-            stream={localStream}
-            muted
-            mirrored
-            testId="self-view"
-            label="Your camera"
-            sx={{
-              position: 'absolute',
-              right: 8,
-              bottom: 8,
-              width: { xs: '30%', sm: '22%' },
-              aspectRatio: '16 / 9',
-              borderRadius: 1,
-              border: 1,
-              borderColor: 'divider',
-            }}
-          />
+          {localStream && (
+            <VideoView
+              stream={localStream}
+              muted
+              mirrored
+              testId="self-view"
+              label="Your camera"
+              sx={{
+                position: 'absolute',
+                right: 8,
+                bottom: 8,
+                width: { xs: '30%', sm: '20%' },
+                aspectRatio: '16 / 9',
+                borderRadius: 1,
+                border: 1,
+                borderColor: 'divider',
+                opacity: props.cameraOn ? 1 : 0.4,
+              }}
+            />
+          )}
         </Box>
         <Paper variant="outlined" sx={{ alignSelf: 'start' }}>
-          <RosterList participants={conn.roster} selfId={conn.selfId} />
+          <RosterList
+            participants={conn.roster}
+            selfId={conn.selfId}
+            viewers={conn.viewers}
+            onSetRole={mayManage && conn.phase === 'connected' ? conn.setRole : undefined}
+          />
         </Paper>
       </Box>
+      <Paper
+        sx={{ display: 'flex', alignItems: 'center', justifyContent: 'center', gap: 1, flexWrap: 'wrap', p: 1 }}
+        role="toolbar"
+        aria-label="Call controls"
+      >
+        {!viewer && <MediaToggles micOn={props.micOn} cameraOn={props.cameraOn} onMic={props.onMic} onCamera={props.onCamera} />}
+        {mayRecord && (
+          <Button
+            variant="outlined"
+            color={conn.recording ? 'error' : 'primary'}
+            startIcon={<FiberManualRecordIcon />}
+            onClick={() => conn.controlRecording(conn.recording ? 'stop' : 'start')}
+            disabled={conn.phase !== 'connected'}
+            data-testid="record-toggle"
+          >
+            {conn.recording ? 'Stop recording' : 'Start recording'}
+          </Button>
+        )}
+        {mayManage && props.onLayout && (
+          <ToggleButtonGroup
+            exclusive
+            size="small"
+            value={layout}
+            onChange={(_, next: Layout | null) => switchLayout(next)}
+            aria-label="Layout"
+          >
+            <ToggleButton value="grid" aria-label="Grid layout">
+              Grid
+            </ToggleButton>
+            <ToggleButton value="presenter" aria-label="Presenter layout">
+              Presenter
+            </ToggleButton>
+          </ToggleButtonGroup>
+        )}
+        {mayManage && !guest && <InviteButton roomId={room} roomName={roomInfo?.name ?? room} size="medium" />}
+        <Button variant="contained" color="error" startIcon={<CallEndIcon />} onClick={leave} data-testid="leave">
+          Leave
+        </Button>
+      </Paper>
+      <Snackbar
+        open={reconnectedNote}
+        autoHideDuration={4000}
+        onClose={() => setReconnectedNote(false)}
+        message="Reconnected"
+      />
+      <Snackbar open={conn.notice !== null} autoHideDuration={6000} onClose={conn.dismissNotice}>
+        <Alert severity="warning" onClose={conn.dismissNotice} variant="filled">
+          {conn.notice}
+        </Alert>
+      </Snackbar>
+      <Snackbar open={layoutError !== null} autoHideDuration={6000} onClose={() => setLayoutError(null)}>
+        <Alert severity="error" onClose={() => setLayoutError(null)} variant="filled">
+          {layoutError}
+        </Alert>
+      </Snackbar>
     </Box>
   );
 }

@@ -8,7 +8,6 @@ import Tab from '@mui/material/Tab';
 import Tabs from '@mui/material/Tabs';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
-import { describeApiError } from '../api/http';
 import {
   MAX_PASSWORD_LENGTH,
   MAX_USERNAME_LENGTH,
@@ -17,6 +16,7 @@ import {
   passwordProblem,
   usernameProblem,
 } from '../lib/validation';
+import { explainApiError } from '../lib/errorText';
 
 type Mode = 'sign-in' | 'register';
 
@@ -60,14 +60,14 @@ export default function SignInPage({ notice, onSignIn, onRegister }: SignInPageP
     try {
       await (registering ? onRegister : onSignIn)(username, password);
     } catch (err) {
-      setServerError(describeApiError(err));
+      setServerError(explainApiError(err, registering ? 'register' : 'signIn'));
       setBusy(false);
     }
     // On success this page is replaced, so busy stays set.
   };
 
   return (
-    <Container maxWidth="sm" sx={{ py: { xs: 2, sm: 6 } }}>
+    <Container maxWidth="sm" sx={{ py: { xs: 2, sm: 6 }, px: { xs: 1, sm: 3 } }} component="main">
       <Typography variant="h4" component="h1" gutterBottom>
         Connect-Right
       </Typography>
@@ -129,7 +129,8 @@ export default function SignInPage({ notice, onSignIn, onRegister }: SignInPageP
         </Box>
       </Paper>
       <Typography variant="body2" color="text.secondary" sx={{ mt: 2 }}>
-        Have an invite link? Open it to join that room as a guest, without an account.
+        Have an invite link? Open it to join that room as a guest, without an account. Cameras and microphones work only on
+        pages served over https:// (or from localhost).
       </Typography>
     </Container>
   );
