@@ -22,8 +22,14 @@ mod feeder;
 mod media;
 #[path = "mcu/procfs.rs"]
 mod procfs;
+#[path = "../tests/support/receive_pipeline.rs"]
+mod receive_pipeline;
 #[path = "mcu/server.rs"]
 mod server;
+#[path = "mcu/viewer.rs"]
+mod viewer;
+#[path = "mcu/viewers_phase.rs"]
+mod viewers_phase;
 
 use std::process::Stdio;
 use std::sync::Arc;
@@ -37,6 +43,7 @@ use client::LoadClient;
 use feeder::Feeder;
 use media::Clip;
 use server::Server;
+use viewer::LoadViewer;
 
 const PARTICIPANTS_PER_ROOM: usize = 4;
 const FIRST_FRAME_TIMEOUT: Duration = Duration::from_secs(20);
@@ -57,6 +64,10 @@ struct Config {
     pli_ms: u64,
     /// Profile the server and the baseline with `perf record` (library breakdown).
     perf: bool,
+    /// Viewers phase: viewers added per step, the most, and each viewer's pass mark.
+    viewer_step: usize,
+    max_viewers: usize,
+    viewer_min_fps: f64,
     phases: Vec<String>,
 }
 
@@ -72,7 +83,10 @@ fn env_or<T: std::str::FromStr>(name: &str, default: T) -> Result<T> {
 
 impl Config {
     fn from_env() -> Result<Self> {
-        let phases: String = env_or("BENCH_PHASES", "room,baseline,videopath,rooms".to_owned())?;
+        let phases: String = env_or(
+            "BENCH_PHASES",
+            "room,baseline,videopath,rooms,viewers".to_owned(),
+        )?;
         let config = Config {
             seconds: env_or("BENCH_SECONDS", 30)?,
             settle_seconds: env_or("BENCH_SETTLE_SECONDS", 10)?,
@@ -83,6 +97,9 @@ impl Config {
             jitter_ms: env_or("BENCH_JITTER_MS", 50)?,
             pli_ms: env_or("BENCH_PLI_MS", 200)?,
             perf: env_or("BENCH_PERF", 0u8)? != 0,
+            viewer_step: env_or("BENCH_VIEWER_STEP", 10)?,
+            max_viewers: env_or("BENCH_MAX_VIEWERS", 100)?,
+            viewer_min_fps: env_or("BENCH_VIEWER_MIN_FPS", 25.0)?,
             phases: phases
                 .split(',')
                 .map(|p| p.trim().to_owned())
@@ -90,9 +107,14 @@ impl Config {
                 .collect(),
         };
         for phase in &config.phases {
-            if !["room", "baseline", "videopath", "rooms"].contains(&phase.as_str()) {
-                bail!("BENCH_PHASES: unknown phase {phase} (room, baseline, videopath, rooms)");
+            if !["room", "baseline", "videopath", "rooms", "viewers"].contains(&phase.as_str()) {
+                bail!(
+                    "BENCH_PHASES: unknown phase {phase} (room, baseline, videopath, rooms, viewers)"
+                );
             }
+        }
+        if config.viewer_step == 0 {
+            bail!("BENCH_VIEWER_STEP must be at least 1");
         }
         if config.seconds == 0 || config.room_seconds == 0 {
             bail!("BENCH_SECONDS and BENCH_ROOM_SECONDS must be at least 1");
@@ -111,7 +133,8 @@ fn main() {
         println!(
             "cargo bench --bench mcu\n  env: BENCH_SECONDS=30 BENCH_SETTLE_SECONDS=10 BENCH_ROOM_SECONDS=10 \
              BENCH_MAX_ROOMS=10 BENCH_MIN_FPS=29 BENCH_JOIN_GAP_MS=500 BENCH_JITTER_MS=50 \
-             BENCH_PLI_MS=200 BENCH_PERF=0 BENCH_PHASES=room,baseline,videopath,rooms"
+             BENCH_PLI_MS=200 BENCH_PERF=0 BENCH_VIEWER_STEP=10 BENCH_MAX_VIEWERS=100 \
+             BENCH_VIEWER_MIN_FPS=25 BENCH_PHASES=room,baseline,videopath,rooms,viewers"
         );
         return;
     }
@@ -374,6 +397,16 @@ async fn run_phases(
         );
         let value = phase_many_rooms(config, server, clip, feeder, ticks).await;
         report.set("rooms", value);
+        tokio::time::sleep(Duration::from_secs(5)).await;
+    }
+    if config.runs("viewers") {
+        println!(
+            "\n-- viewers: one room of {PARTICIPANTS_PER_ROOM}, WHEP viewers added {} at a time \
+             (≤ {}), each needs ≥ {} fps --",
+            config.viewer_step, config.max_viewers, config.viewer_min_fps
+        );
+        let value = viewers_phase::run(config, server, clip, feeder, ticks).await;
+        report.set("viewers", value);
     }
     Ok(())
 }
@@ -384,11 +417,14 @@ fn config_json(c: &Config) -> Value {
         "BENCH_ROOM_SECONDS": c.room_seconds, "BENCH_MAX_ROOMS": c.max_rooms,
         "BENCH_MIN_FPS": c.min_fps, "BENCH_JOIN_GAP_MS": c.join_gap_ms,
         "BENCH_JITTER_MS": c.jitter_ms, "BENCH_PLI_MS": c.pli_ms, "BENCH_PERF": c.perf,
+        "BENCH_VIEWER_STEP": c.viewer_step, "BENCH_MAX_VIEWERS": c.max_viewers,
+        "BENCH_VIEWER_MIN_FPS": c.viewer_min_fps,
         "BENCH_PHASES": c.phases.join(","),
     })
 }
 
-/// Joins `count` clients to `room`, the i-th starting `i × gap` after the first.
+/// Joins `count` clients to a new room labelled `room`, the i-th starting `i × gap` after the
+/// first.
 async fn join_room(
     config: &Config,
     server: &Server,
@@ -397,6 +433,18 @@ async fn join_room(
     feeder: &Arc<Feeder>,
 ) -> Result<Vec<LoadClient>> {
     let ticket = server.guest_ticket(room)?;
+    join_room_with(config, server, room, &ticket, clip, feeder).await
+}
+
+/// [`join_room`] into the room of `ticket` (room id, invite token).
+async fn join_room_with(
+    config: &Config,
+    server: &Server,
+    room: &str,
+    ticket: &(String, String),
+    clip: &Arc<Clip>,
+    feeder: &Arc<Feeder>,
+) -> Result<Vec<LoadClient>> {
     let mut tasks = Vec::new();
     for i in 0..PARTICIPANTS_PER_ROOM {
         let ws = server.ws_url();
@@ -515,24 +563,56 @@ impl Window {
     }
 }
 
+/// Anything whose received composite frames a window counts: load clients and viewers.
+trait Receiver {
+    fn room(&self) -> &str;
+    fn name(&self) -> &str;
+    fn stats(&self) -> &client::ClientStats;
+}
+
+/// Load clients and viewers keep their label, name and counters in the same fields.
+macro_rules! receiver {
+    ($kind:ty) => {
+        impl Receiver for $kind {
+            fn room(&self) -> &str {
+                &self.room
+            }
+            fn name(&self) -> &str {
+                &self.name
+            }
+            fn stats(&self) -> &client::ClientStats {
+                &self.stats
+            }
+        }
+    };
+}
+receiver!(LoadClient);
+receiver!(LoadViewer);
+
+/// Load clients as receivers.
+fn receivers<'a>(clients: &[&'a LoadClient]) -> Vec<&'a dyn Receiver> {
+    clients.iter().map(|c| *c as &dyn Receiver).collect()
+}
+
 /// Samples every second for `seconds`: server and bench CPU, every receiver's frames.
 async fn measure(
     server: &Server,
-    clients: &[&LoadClient],
+    clients: &[&dyn Receiver],
     seconds: u64,
     ticks: f64,
 ) -> Result<Window> {
     let pid = server.pid();
     let threads_before = procfs::thread_ticks(pid);
     let meter = procfs::CpuMeter::start(&[pid, std::process::id()])?;
-    let counters = |c: &LoadClient| {
+    let counters = |c: &dyn Receiver| {
+        let stats = c.stats();
         (
-            c.stats.frames.load(Ordering::Relaxed),
-            c.stats.video_bytes.load(Ordering::Relaxed),
-            c.stats.audio_packets.load(Ordering::Relaxed),
+            stats.frames.load(Ordering::Relaxed),
+            stats.video_bytes.load(Ordering::Relaxed),
+            stats.audio_packets.load(Ordering::Relaxed),
         )
     };
-    let start: Vec<_> = clients.iter().map(|c| counters(c)).collect();
+    let start: Vec<_> = clients.iter().map(|c| counters(*c)).collect();
     let t0 = Instant::now();
     let mut previous = start.clone();
     let mut previous_at = t0;
@@ -543,7 +623,7 @@ async fn measure(
         let now = Instant::now();
         let dt = now.duration_since(previous_at).as_secs_f64();
         for (i, c) in clients.iter().enumerate() {
-            let current = counters(c);
+            let current = counters(*c);
             let fps = (current.0 - previous[i].0) as f64 / dt;
             worst[i] = worst[i].min(fps);
             previous[i] = current;
@@ -558,10 +638,10 @@ async fn measure(
         .iter()
         .enumerate()
         .map(|(i, c)| {
-            let end = counters(c);
+            let end = counters(*c);
             ReceiverWindow {
-                room: c.room.clone(),
-                name: c.name.clone(),
+                room: c.room().to_owned(),
+                name: c.name().to_owned(),
                 fps_mean: (end.0 - start[i].0) as f64 / elapsed,
                 fps_min_1s: worst[i],
                 kbps: (end.1 - start[i].1) as f64 * 8.0 / elapsed / 1000.0,
@@ -697,7 +777,7 @@ async fn phase_one_room(
         .perf
         .then(|| Perf::start(server.pid(), "server"))
         .flatten();
-    let window = measure(server, &refs, config.seconds, ticks).await;
+    let window = measure(server, &receivers(&refs), config.seconds, ticks).await;
     let perf = perf.map(Perf::finish);
     if let Some(p) = &perf {
         println!("server CPU by library (perf, % of samples):");
@@ -880,7 +960,7 @@ async fn phase_many_rooms(
         rooms.push(clients);
         tokio::time::sleep(Duration::from_secs(config.settle_seconds)).await;
         let all: Vec<&LoadClient> = rooms.iter().flatten().collect();
-        let window = match measure(server, &all, config.room_seconds, ticks).await {
+        let window = match measure(server, &receivers(&all), config.room_seconds, ticks).await {
             Ok(w) => w,
             Err(e) => {
                 stop_reason = format!("measuring {n} rooms failed: {e:#}");

@@ -21,7 +21,9 @@ pub struct AppState {
     /// Signs the short-lived links to recordings' files.
     pub links: crate::recording::links::LinkSigner,
     /// Live WHEP viewers' sessions.
-    pub whep: crate::http::whep_sessions::WhepSessions,
+    pub whep: crate::http::media_sessions::MediaSessions,
+    /// Live WHIP publishers' sessions.
+    pub whip: crate::http::media_sessions::MediaSessions,
     pub settings: Arc<Settings>,
 }
 
@@ -49,6 +51,7 @@ impl AppState {
             login_throttle,
             links: crate::recording::links::LinkSigner::new(settings.http.signed_link_secs),
             whep: Default::default(),
+            whip: Default::default(),
             settings: Arc::new(settings),
         })
     }

@@ -14,8 +14,9 @@ use crate::config::{ConfigError, Settings};
     about,
     long_about = None,
     after_help = "Logging: RUST_LOG filters what is printed to standard error (default \"info\"). \
-GStreamer's warnings and errors are logged too, under the target \"gstreamer\"; set GST_DEBUG \
-(e.g. \"webrtcbin:5\") and RUST_LOG=\"info,gstreamer=debug\" to see more of them."
+GStreamer's errors (as warn) and warnings (as debug) are logged too, under the target \
+\"gstreamer\"; set GST_DEBUG (e.g. \"webrtcbin:5\") and RUST_LOG=\"info,gstreamer=debug\" to \
+see more of them."
 )]
 pub struct Cli {
     #[command(subcommand)]

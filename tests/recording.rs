@@ -162,6 +162,25 @@ async fn a_ten_second_recording_is_playable_complete_and_served_to_the_right_peo
     let again = call(&base, "POST", &path, Some(&room.owner_token), None).expect("reply");
     assert_eq!(again.status, 409, "a second start is a conflict");
 
+    // Someone who joins while the recording runs is told at once.
+    let (mut late, _) = tokio_tungstenite::connect_async(server.ws_url())
+        .await
+        .expect("socket");
+    let join = json!({"type":"join","room":room.id,"name":"Late","token":room.guest_token});
+    late.send(Message::Text(join.to_string()))
+        .await
+        .expect("sent");
+    let told_late = next_of(&mut late, &["recording"]).await;
+    assert_eq!(
+        (
+            told_late["state"].as_str(),
+            told_late["recordingId"].as_str()
+        ),
+        (Some("started"), Some(id.as_str())),
+        "a late joiner learns of the running recording"
+    );
+    drop(late);
+
     tokio::time::sleep(RECORD_FOR.saturating_sub(started.elapsed())).await;
     let r = call(&base, "DELETE", &path, Some(&room.owner_token), None).expect("reply");
     assert_eq!(r.status, 200, "{:?}", r.body);
@@ -458,14 +477,17 @@ async fn an_auto_record_room_records_each_session_once_until_everyone_leaves() {
     // An admin sees every recording; a signed link stops working once it expires.
     let admin = make_admin(&server, "boss");
     let id = done["id"].as_str().unwrap_or("").to_owned();
-    let r = call(
-        &base,
-        "GET",
-        &format!("/api/recordings/{id}"),
-        Some(&admin),
-        None,
-    )
-    .expect("reply");
+    let admin_get = || {
+        call(
+            &base,
+            "GET",
+            &format!("/api/recordings/{id}"),
+            Some(&admin),
+            None,
+        )
+        .expect("reply")
+    };
+    let r = admin_get();
     assert_eq!(r.status, 200, "admins see all: {:?}", r.body);
     let r = call(&base, "GET", "/api/recordings", Some(&admin), None).expect("reply");
     assert_eq!(r.body["items"].as_array().map(Vec::len), Some(1));
@@ -487,10 +509,29 @@ async fn an_auto_record_room_records_each_session_once_until_everyone_leaves() {
     );
 
     // A new session (after the room emptied) gets a recording of its own.
-    let _again = green_and_blue(&server, &room.guest(), VideoCodec::H264).await;
+    let again = green_and_blue(&server, &room.guest(), VideoCodec::H264).await;
     let items = list();
     assert_eq!(items.len(), 2, "{items:?}");
     assert_eq!(items[1]["status"], "recording");
+    drop(again);
+
+    // Deleting the room keeps its recordings, files included.
+    let r = call(&base, "DELETE", &settings, Some(&room.owner_token), None).expect("reply");
+    assert!(r.status < 300, "the owner deletes the room: {:?}", r.body);
+    let r = admin_get();
+    assert_eq!(
+        r.status, 200,
+        "the recording outlives its room: {:?}",
+        r.body
+    );
+    let r = call(&base, "POST", &link, Some(&admin), None).expect("reply");
+    let (status, _, body) = get_bytes(&format!("{base}{}", r.str("url")), None, None);
+    assert_eq!(status, 200);
+    assert!(
+        body.len() > 10_000,
+        "the file is still there ({} bytes)",
+        body.len()
+    );
 }
 
 /// Creates an admin with the real command line and signs it in; returns its token.

@@ -6,7 +6,7 @@ mod support;
 use std::time::{Duration, Instant};
 
 use support::analysis::{GREEN, tile_report, wait_until_async};
-use support::api::{call, call_raw, invite};
+use support::api::{Refusal, assert_refusals, assert_unknown_session, call, call_raw, invite};
 use support::gst_peer::{GstPeer, PeerOptions, VideoCodec};
 use support::scenes::{BLUE_HZ, GREEN_HZ, green_and_blue, green_blue_grid, shows};
 use support::server::TestServer;
@@ -173,9 +173,7 @@ async fn bad_whep_requests_get_clear_errors() {
     let sdp = "application/sdp";
     let token = Some(room.guest_token.as_str());
 
-    // What is wrong, the token, the content type, the body, and the expected status and code.
-    type Case<'a> = (&'a str, Option<&'a str>, &'a str, &'a [u8], u16, &'a str);
-    let cases: [Case; 6] = [
+    let cases: [Refusal; 6] = [
         ("no token", None, sdp, offer.as_bytes(), 401, "unauthorized"),
         ("unknown token", Some("crs_nope"), sdp, offer.as_bytes(), 401, "unauthorized"),
         ("JSON body", token, "application/json", b"{}", 415, "unsupported_media_type"),
@@ -190,17 +188,7 @@ async fn bad_whep_requests_get_clear_errors() {
         ),
         ("oversized", token, sdp, &[b'v'; 70 * 1024], 413, "too_large"),
     ];
-    for (what, token, content_type, body, status, code) in cases {
-        let reply =
-            call_raw(&base, "POST", &path, token, content_type, body).expect("the server replies");
-        assert_eq!(
-            (reply.status, reply.error_code()),
-            (status, code),
-            "{what}: {:?}",
-            reply.body
-        );
-        assert!(reply.str("message").len() > 5, "{what}: a message says why");
-    }
+    assert_refusals(&base, &path, &cases);
     let reply = call_raw(
         &base,
         "POST",
@@ -212,23 +200,7 @@ async fn bad_whep_requests_get_clear_errors() {
     .expect("reply");
     assert_eq!((reply.status, reply.error_code()), (404, "not_found"));
 
-    let unknown = format!("{path}/0123456789abcdef");
-    let reply = call(&base, "DELETE", &unknown, None, None).expect("reply");
-    assert_eq!((reply.status, reply.error_code()), (404, "not_found"));
-    let reply = call_raw(
-        &base,
-        "PATCH",
-        &unknown,
-        None,
-        "application/trickle-ice-sdpfrag",
-        b"a=x",
-    )
-    .expect("reply");
-    assert_eq!(
-        reply.status, 405,
-        "trickle ICE is refused: {:?}",
-        reply.body
-    );
+    assert_unknown_session(&base, &path);
 
     // A real viewer still gets in afterwards, and its session can be ended once only.
     let mut viewer = GstPeer::watch_whep(

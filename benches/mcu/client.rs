@@ -16,7 +16,7 @@ use tokio_tungstenite::tungstenite::Message;
 use crate::feeder::Feeder;
 use crate::media::Clip;
 
-const SIGNALLING_TIMEOUT: Duration = Duration::from_secs(15);
+pub(crate) const SIGNALLING_TIMEOUT: Duration = Duration::from_secs(15);
 const VIDEO_PT: u32 = 102;
 const AUDIO_PT: u32 = 111;
 
@@ -424,7 +424,11 @@ fn connect_callbacks(
 }
 
 /// Sinks an incoming stream into a fakesink; video packets are counted on the way.
-fn on_incoming(webrtc: &gst::Element, pad: &gst::Pad, stats: &Arc<ClientStats>) -> Result<()> {
+pub(crate) fn on_incoming(
+    webrtc: &gst::Element,
+    pad: &gst::Pad,
+    stats: &Arc<ClientStats>,
+) -> Result<()> {
     let caps = pad.current_caps().unwrap_or_else(|| pad.query_caps(None));
     let media = caps
         .structure(0)
@@ -477,7 +481,11 @@ fn on_incoming(webrtc: &gst::Element, pad: &gst::Pad, stats: &Arc<ClientStats>) 
     Ok(())
 }
 
-fn watch_bus(pipeline: &gst::Pipeline, name: &str, stats: &Arc<ClientStats>) -> Result<()> {
+pub(crate) fn watch_bus(
+    pipeline: &gst::Pipeline,
+    name: &str,
+    stats: &Arc<ClientStats>,
+) -> Result<()> {
     let bus = pipeline.bus().context("no bus")?;
     let stats = stats.clone();
     let name = name.to_owned();
@@ -502,7 +510,9 @@ fn watch_bus(pipeline: &gst::Pipeline, name: &str, stats: &Arc<ClientStats>) -> 
     Ok(())
 }
 
-async fn create_offer(webrtc: &gst::Element) -> Result<gst_webrtc::WebRTCSessionDescription> {
+pub(crate) async fn create_offer(
+    webrtc: &gst::Element,
+) -> Result<gst_webrtc::WebRTCSessionDescription> {
     let (promise, reply) = gst::Promise::new_future();
     webrtc.emit_by_name::<()>("create-offer", &[&None::<gst::Structure>, &promise]);
     let reply = tokio::time::timeout(SIGNALLING_TIMEOUT, reply)

@@ -2,6 +2,7 @@
 
 use super::tokens::{self, TokenKind};
 use super::{AuthError, CurrentUser};
+use crate::db::models::Room;
 use crate::db::{Db, DbError, invites};
 use crate::rooms::directory::{Directory, Layout, can_manage, can_see};
 use crate::signalling::router::{JoinRequest, Role};
@@ -53,6 +54,27 @@ impl Admission {
             layout: self.layout,
             room_name: self.room_name,
             auto_record: self.auto_record,
+            publisher: false,
+        }
+    }
+
+    /// An admission to `room` with the room's own settings.
+    pub(super) fn to_room(
+        room: &Room,
+        identity: String,
+        role: Role,
+        manager: bool,
+        account: Option<String>,
+    ) -> Self {
+        Admission {
+            identity,
+            role,
+            limit: usize::try_from(room.max_participants).unwrap_or(1),
+            manager,
+            layout: Layout::parse(&room.layout),
+            room_name: room.name.clone(),
+            auto_record: room.auto_record,
+            account,
         }
     }
 }
@@ -72,20 +94,32 @@ pub async fn admit(
     };
     match TokenKind::of(token) {
         Some(TokenKind::Session) => {
-            let user = accounts.authenticate(token).await.map_err(|e| match e {
-                AuthError::Expired => AdmitError::Expired,
-                AuthError::Disabled => AdmitError::Forbidden("this account is disabled".into()),
-                AuthError::Db(db) => AdmitError::Db(db),
-                _ => AdmitError::Unauthorized("unknown or ended session".into()),
-            })?;
+            let user = session_user(accounts, token).await?;
             admit_member(rooms, &user, room_id, wanted).await
         }
         Some(TokenKind::Invite) => admit_guest(&rooms.db, token, name, room_id, wanted).await,
+        // A stream key only publishes over WHIP (see `publisher`); it joins no socket.
+        Some(TokenKind::StreamKey) => Err(AdmitError::Unauthorized(
+            "a stream key only publishes over WHIP".into(),
+        )),
         None => Err(AdmitError::Unauthorized("unknown token".into())),
     }
 }
 
-async fn admit_member(
+/// The signed-in account behind a session token.
+pub(super) async fn session_user(
+    accounts: &super::Accounts,
+    token: &str,
+) -> Result<CurrentUser, AdmitError> {
+    accounts.authenticate(token).await.map_err(|e| match e {
+        AuthError::Expired => AdmitError::Expired,
+        AuthError::Disabled => AdmitError::Forbidden("this account is disabled".into()),
+        AuthError::Db(db) => AdmitError::Db(db),
+        _ => AdmitError::Unauthorized("unknown or ended session".into()),
+    })
+}
+
+pub(super) async fn admit_member(
     rooms: &Directory,
     user: &CurrentUser,
     room_id: &str,
@@ -117,16 +151,13 @@ async fn admit_member(
         Role::Presenter => Role::Presenter,
         _ => Role::Participant,
     };
-    Ok(Admission {
-        identity: format!("user:{}", user.user.id),
+    Ok(Admission::to_room(
+        &room,
+        format!("user:{}", user.user.id),
         role,
-        limit: usize::try_from(room.max_participants).unwrap_or(1),
         manager,
-        layout: Layout::parse(&room.layout),
-        room_name: room.name.clone(),
-        auto_record: room.auto_record,
-        account: Some(user.user.id.clone()),
-    })
+        Some(user.user.id.clone()),
+    ))
 }
 
 async fn admit_guest(
@@ -166,16 +197,8 @@ async fn admit_guest(
             )));
         }
     };
-    Ok(Admission {
-        // Many guests share one link, so a guest is the link plus their display name: a guest
-        // who reconnects under the same name replaces their old connection.
-        identity: format!("invite:{}:{}", invite.id, name.to_lowercase()),
-        role,
-        limit: usize::try_from(room.max_participants).unwrap_or(1),
-        manager: false,
-        layout: Layout::parse(&room.layout),
-        room_name: room.name.clone(),
-        auto_record: room.auto_record,
-        account: None,
-    })
+    // Many guests share one link, so a guest is the link plus their display name: a guest
+    // who reconnects under the same name replaces their old connection.
+    let identity = format!("invite:{}:{}", invite.id, name.to_lowercase());
+    Ok(Admission::to_room(&room, identity, role, false, None))
 }

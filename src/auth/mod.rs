@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod admission;
 pub mod password;
+pub mod publisher;
 pub mod throttle;
 pub mod tokens;
 

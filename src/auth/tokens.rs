@@ -12,6 +12,8 @@ pub enum TokenKind {
     Session,
     /// A guest's invite to one room (`cri_…`).
     Invite,
+    /// A room's stream key, for publishing over WHIP only (`crk_…`).
+    StreamKey,
 }
 
 impl TokenKind {
@@ -19,12 +21,13 @@ impl TokenKind {
         match self {
             TokenKind::Session => "crs_",
             TokenKind::Invite => "cri_",
+            TokenKind::StreamKey => "crk_",
         }
     }
 
     /// The kind a presented token claims to be, if any.
     pub fn of(token: &str) -> Option<Self> {
-        [TokenKind::Session, TokenKind::Invite]
+        [TokenKind::Session, TokenKind::Invite, TokenKind::StreamKey]
             .into_iter()
             .find(|k| token.starts_with(k.prefix()))
     }
@@ -67,6 +70,9 @@ mod tests {
         assert_eq!(TokenKind::of(&a), Some(TokenKind::Session));
         let (i, _) = generate(TokenKind::Invite);
         assert_eq!(TokenKind::of(&i), Some(TokenKind::Invite));
+        let (k, _) = generate(TokenKind::StreamKey);
+        assert!(k.starts_with("crk_") && k.len() == 4 + 43, "{k}");
+        assert_eq!(TokenKind::of(&k), Some(TokenKind::StreamKey));
         assert_eq!(TokenKind::of("bearer-xyz"), None);
     }
 }

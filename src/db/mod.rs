@@ -10,6 +10,7 @@ pub mod recordings;
 pub mod rooms;
 pub mod schema;
 pub mod sessions;
+pub mod stream_keys;
 pub mod users;
 
 use std::path::PathBuf;

@@ -2,7 +2,7 @@
 
 use diesel::prelude::*;
 
-use super::schema::{invites, recordings, rooms, sessions, users};
+use super::schema::{invites, recordings, rooms, sessions, stream_keys, users};
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = users)]
@@ -64,4 +64,14 @@ pub struct Recording {
     pub file_name: String,
     pub error: Option<String>,
     pub timeline: String,
+}
+
+/// A room's stream key for WHIP publishing; only its hash is kept.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = stream_keys)]
+pub struct StreamKey {
+    pub room_id: String,
+    pub key_hash: String,
+    pub created_by: String,
+    pub created_at: i64,
 }

@@ -45,9 +45,26 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    stream_keys (room_id) {
+        room_id -> Text,
+        key_hash -> Text,
+        created_by -> Text,
+        created_at -> BigInt,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(invites -> rooms (room_id));
-diesel::allow_tables_to_appear_in_same_query!(users, sessions, rooms, invites, recordings);
+diesel::joinable!(stream_keys -> rooms (room_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    users,
+    sessions,
+    rooms,
+    invites,
+    recordings,
+    stream_keys
+);
 
 diesel::table! {
     recordings (id) {

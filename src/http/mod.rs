@@ -6,15 +6,18 @@ pub mod errors;
 pub mod extract;
 pub mod health;
 pub mod json;
+pub mod media_sessions;
 pub mod paging;
 pub mod recordings;
 pub mod rooms;
+pub mod sdp_exchange;
 pub mod static_files;
+pub mod stream_keys;
 pub mod users;
 pub mod whep;
-pub mod whep_sessions;
+pub mod whip;
 
-use actix_web::web;
+use actix_web::{guard, web};
 
 /// Registers every route.
 pub fn configure(cfg: &mut web::ServiceConfig, web_dir: &std::path::Path) {
@@ -48,9 +51,29 @@ pub fn configure(cfg: &mut web::ServiceConfig, web_dir: &std::path::Path) {
                 )
                 .route("/rooms/{id}/recording", web::post().to(recordings::start))
                 .route("/rooms/{id}/recording", web::delete().to(recordings::stop))
-                .route("/rooms/{id}/whep", web::post().to(whep::create))
-                .route("/rooms/{id}/whep/{session}", web::delete().to(whep::delete))
-                .route("/rooms/{id}/whep/{session}", web::patch().to(whep::patch))
+                .route(
+                    "/rooms/{id}/stream-key",
+                    web::route()
+                        .guard(
+                            guard::Any(guard::Get())
+                                .or(guard::Post())
+                                .or(guard::Delete()),
+                        )
+                        .to(stream_keys::handle),
+                )
+                // WHIP and WHEP share one exchange (see `sdp_exchange`).
+                .route(
+                    "/rooms/{id}/{exchange:wh[ie]p}",
+                    web::post().to(sdp_exchange::create),
+                )
+                .route(
+                    "/rooms/{id}/{exchange:wh[ie]p}/{session}",
+                    web::delete().to(sdp_exchange::close),
+                )
+                .route(
+                    "/rooms/{id}/{exchange:wh[ie]p}/{session}",
+                    web::patch().to(sdp_exchange::patch),
+                )
                 .route("/recordings", web::get().to(recordings::list))
                 .route("/recordings/{id}", web::get().to(recordings::get))
                 .route("/recordings/{id}", web::delete().to(recordings::delete))

@@ -14,7 +14,7 @@ use crate::signalling::router::Role;
 use crate::signalling::validate;
 
 /// Room ids in paths are checked like the socket's before any lookup.
-fn room_id(raw: &str) -> Result<String, ApiError> {
+pub(super) fn room_id(raw: &str) -> Result<String, ApiError> {
     validate::room_id(raw).map_err(|_| ApiError::NotFound("no such room".into()))
 }
 

@@ -42,6 +42,8 @@ pub enum Downlink {
     Participant,
     /// The composite and the full room mix, answering a receive-only offer.
     Viewer,
+    /// Nothing: a publisher (WHIP) only sends, so every m-line is answered `recvonly`.
+    Publisher,
 }
 
 /// This participant's mix-minus: a silent live source (so the mix runs while nobody else
@@ -150,7 +152,11 @@ impl ParticipantMedia {
             None => {
                 self.downlink = downlink;
                 for (index, codec) in plan.iter().enumerate() {
-                    self.attach_sender(room, index, *codec)?;
+                    if downlink == Downlink::Publisher {
+                        self.expect_incoming(&offer, index, *codec)?;
+                    } else {
+                        self.attach_sender(room, index, *codec)?;
+                    }
                 }
                 self.plan = Some(plan);
             }
@@ -178,14 +184,21 @@ impl ParticipantMedia {
             .get::<gst_webrtc::WebRTCSessionDescription>("answer")
             .context("create-answer reply has no answer")?;
 
-        let bad = sdp::non_sending_m_lines(answer.sdp());
+        // webrtcbin answers a direction or codec mismatch silently with a one-way or inactive
+        // m-line, so every answer is checked for the direction it must have.
+        let (bad, which) = match self.downlink {
+            Downlink::Publisher => (sdp::non_receiving_m_lines(answer.sdp()), "receive"),
+            Downlink::Participant | Downlink::Viewer => {
+                (sdp::non_sending_m_lines(answer.sdp()), "send")
+            }
+        };
         if !bad.is_empty() {
             tracing::warn!(
                 offer = %offer.sdp().as_text().unwrap_or_default(),
                 answer = %answer.sdp().as_text().unwrap_or_default(),
-                "answer does not send on every m-line"
+                "answer does not {which} on every m-line"
             );
-            bail!("the answer would not send on m-line(s) {bad:?}");
+            bail!("the answer would not {which} on m-line(s) {bad:?}");
         }
         let text = answer
             .sdp()
@@ -232,8 +245,11 @@ impl ParticipantMedia {
         sender_src.link(&sink).context("sender → webrtcbin")?;
         let transceiver = sink.property::<gst_webrtc::WebRTCRTPTransceiver>("transceiver");
         let direction = match self.downlink {
-            Downlink::Participant => gst_webrtc::WebRTCRTPTransceiverDirection::Sendrecv,
             Downlink::Viewer => gst_webrtc::WebRTCRTPTransceiverDirection::Sendonly,
+            // Publishers get no senders (see `expect_incoming`).
+            Downlink::Participant | Downlink::Publisher => {
+                gst_webrtc::WebRTCRTPTransceiverDirection::Sendrecv
+            }
         };
         transceiver.set_property("direction", direction);
         if codec.is_video() {
@@ -282,6 +298,35 @@ impl ParticipantMedia {
         tee_pad
             .link(&sender_sink)
             .with_context(|| format!("{} → sender", tee.name()))?;
+        Ok(())
+    }
+
+    /// Makes the transceiver of m-line `index` for a publisher: receive only, and only the
+    /// payload type the plan picked. In webrtcbin 1.22 `set-remote-description` makes no
+    /// transceivers, so the `sink_{index}` pad is requested (and left unlinked) to create it in
+    /// m-line order; the codec preference makes the answer name exactly a codec we decode.
+    fn expect_incoming(
+        &mut self,
+        offer: &gst_sdp::SDPMessage,
+        index: usize,
+        codec: SendCodec,
+    ) -> Result<()> {
+        let caps = sdp::offered_caps(offer, index, codec.pt())
+            .ok_or_else(|| anyhow!("m-line {index} has no caps for payload {}", codec.pt()))?;
+        let sink = self
+            .webrtcbin
+            .request_pad_simple(&format!("sink_{index}"))
+            .ok_or_else(|| anyhow!("webrtcbin gave no sink_{index}"))?;
+        let transceiver = sink.property::<gst_webrtc::WebRTCRTPTransceiver>("transceiver");
+        transceiver.set_property(
+            "direction",
+            gst_webrtc::WebRTCRTPTransceiverDirection::Recvonly,
+        );
+        transceiver.set_property("codec-preferences", &caps);
+        if codec.is_video() {
+            // Lost packets are asked for again rather than waiting for the next key frame.
+            transceiver.set_property("do-nack", true);
+        }
         Ok(())
     }
 

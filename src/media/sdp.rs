@@ -32,6 +32,8 @@ pub enum OfferError {
     Empty,
     #[error("m-line {index} is a second {kind} line; send at most one audio and one video")]
     TooManyLines { index: usize, kind: String },
+    #[error("m-line {index} is {direction}; a publisher's offer sends on every m-line")]
+    NotSending { index: usize, direction: String },
     #[error("m-line {index} ({kind}) offers no codec this server can use (needs {needs})")]
     NoUsableCodec {
         index: usize,
@@ -143,16 +145,61 @@ fn is_constrained_baseline_h264(name: &str, s: &gst::StructureRef) -> bool {
 
 /// The index of every m-line of `answer` on which the server would not send.
 pub fn non_sending_m_lines(answer: &gst_sdp::SDPMessageRef) -> Vec<usize> {
+    m_lines_not(answer, "recvonly")
+}
+
+/// The index of every m-line of `answer` on which the server would not receive (for a
+/// publisher, whose every m-line must be answered `recvonly`).
+pub fn non_receiving_m_lines(answer: &gst_sdp::SDPMessageRef) -> Vec<usize> {
+    m_lines_not(answer, "sendonly")
+}
+
+/// The m-lines that are rejected (port 0), inactive, or one-way in the direction `one_way`.
+fn m_lines_not(answer: &gst_sdp::SDPMessageRef, one_way: &str) -> Vec<usize> {
     answer
         .medias()
         .enumerate()
         .filter(|(_, m)| {
             m.port() == 0
-                || m.attribute_val("recvonly").is_some()
+                || m.attribute_val(one_way).is_some()
                 || m.attribute_val("inactive").is_some()
         })
         .map(|(i, _)| i)
         .collect()
+}
+
+/// Checks that the offerer sends on every m-line (a publisher's offer is `sendonly` or
+/// `sendrecv`; the server would have nothing to receive otherwise).
+pub fn require_sending(offer: &SDPMessage) -> Result<(), OfferError> {
+    const DIRECTIONS: [&str; 4] = ["sendrecv", "sendonly", "recvonly", "inactive"];
+    // A direction on the m-line wins over one for the whole session; none means sendrecv.
+    let session = DIRECTIONS
+        .into_iter()
+        .find(|d| offer.attribute_val(d).is_some());
+    for (index, media) in offer.medias().enumerate() {
+        let direction = DIRECTIONS
+            .into_iter()
+            .find(|d| media.attribute_val(d).is_some())
+            .or(session);
+        if let Some(direction @ ("recvonly" | "inactive")) = direction {
+            return Err(OfferError::NotSending {
+                index,
+                direction: direction.to_owned(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The RTP caps the offer gives payload type `pt` on m-line `index`, as webrtcbin reads them
+/// (it names them `application/x-rtp`), for a transceiver's codec preference.
+pub fn offered_caps(offer: &SDPMessage, index: usize, pt: u8) -> Option<gst::Caps> {
+    let media = offer.media(u32::try_from(index).ok()?)?;
+    let mut caps = media.caps_from_media(i32::from(pt))?;
+    for s in caps.make_mut().iter_mut() {
+        s.set_name("application/x-rtp");
+    }
+    Some(caps)
 }
 
 /// Rewrites the address of a host candidate to `ip`, for a server behind a 1:1 NAT whose
@@ -291,6 +338,40 @@ mod tests {
         init();
         let answer = parse(&two_lines("sendrecv", "recvonly")).expect("parses");
         assert_eq!(non_sending_m_lines(&answer), vec![1]);
+    }
+
+    #[test]
+    fn a_publisher_answer_must_receive_and_its_offer_send() {
+        init();
+        let answer = parse(&two_lines("recvonly", "sendonly")).expect("parses");
+        assert_eq!(non_receiving_m_lines(&answer), vec![1]);
+        let offer = parse(&two_lines("sendonly", "sendrecv")).expect("parses");
+        assert_eq!(require_sending(&offer), Ok(()));
+        let offer = parse(&two_lines("sendonly", "recvonly")).expect("parses");
+        assert!(matches!(
+            require_sending(&offer),
+            Err(OfferError::NotSending { index: 1, .. })
+        ));
+        // A session-wide direction counts where an m-line has none.
+        let text = "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\na=recvonly\r\n\
+                    m=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=rtpmap:111 opus/48000/2\r\n";
+        let offer = parse(text).expect("parses");
+        assert!(matches!(
+            require_sending(&offer),
+            Err(OfferError::NotSending { index: 0, .. })
+        ));
+    }
+
+    #[test]
+    fn offered_caps_are_rtp_caps_of_that_payload_type() {
+        init();
+        let offer = parse(CHROMIUM).expect("parses");
+        let caps = offered_caps(&offer, 1, 108).expect("caps");
+        let s = caps.structure(0).expect("structure");
+        assert_eq!(s.name(), "application/x-rtp");
+        assert_eq!(s.get::<i32>("payload").ok(), Some(108));
+        assert_eq!(s.get::<&str>("encoding-name").ok(), Some("H264"));
+        assert!(offered_caps(&offer, 7, 108).is_none());
     }
 
     #[test]

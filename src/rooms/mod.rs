@@ -5,6 +5,7 @@ pub mod directory;
 pub mod handle;
 pub mod manager;
 mod room;
+pub mod stream_keys;
 
 pub use handle::{Asker, Outbound, RoomCommand, RoomError, RoomHandle};
 pub use manager::RoomManager;

@@ -33,6 +33,8 @@ struct Member {
     name: String,
     role: Role,
     identity: String,
+    /// A WHIP publisher: sends only, so it has no downlink and no mix-minus.
+    publisher: bool,
     outbound: mpsc::Sender<Outbound>,
     media: Option<ParticipantMedia>,
 }
@@ -213,7 +215,9 @@ impl Room {
             .iter_mut()
             .find(|m| m.id == participant)
             .ok_or(RoomError::NoSuchParticipant)?;
+        // A publisher came in as a presenter to be seen; it has no controls to lose or gain.
         if matches!(member.role, Role::Owner | Role::Viewer)
+            || member.publisher
             || !matches!(role, Role::Presenter | Role::Participant)
         {
             return Err(RoomError::RoleFixed);
@@ -292,11 +296,14 @@ impl Room {
             name: request.name.clone(),
             role: request.role,
             identity: request.identity,
+            publisher: request.publisher,
             outbound,
             media: None,
         });
         self.empty_since = None;
         self.note_for_recording("joined", id, &request.name);
+        // A joiner (or a reconnecting client) learns of a recording already running.
+        self.tell_recording_state(id);
         if request.auto_record
             && !self.session_recorded
             && self.recording.is_none()
@@ -327,12 +334,24 @@ impl Room {
         text: &str,
     ) -> Result<String, (ErrorCode, String)> {
         let offer = sdp::parse(text).map_err(|e| (ErrorCode::BadRequest, e.to_string()))?;
-        let plan = sdp::plan(&offer).map_err(|e| match e {
-            OfferError::NoUsableCodec { .. } | OfferError::TooManyLines { .. } => {
-                (ErrorCode::Unsupported, e.to_string())
-            }
-            _ => (ErrorCode::BadRequest, e.to_string()),
-        })?;
+        let publisher = self
+            .members
+            .iter()
+            .any(|m| m.id == participant && m.publisher);
+        // A publisher's offer must send on every m-line: it is there to be seen and heard.
+        let sending = if publisher {
+            sdp::require_sending(&offer)
+        } else {
+            Ok(())
+        };
+        let plan = sending
+            .and_then(|()| sdp::plan(&offer))
+            .map_err(|e| match e {
+                OfferError::NoUsableCodec { .. }
+                | OfferError::TooManyLines { .. }
+                | OfferError::NotSending { .. } => (ErrorCode::Unsupported, e.to_string()),
+                _ => (ErrorCode::BadRequest, e.to_string()),
+            })?;
         let internal = |what: &str| (ErrorCode::Internal, what.to_owned());
         let pipeline = self
             .pipeline
@@ -357,7 +376,9 @@ impl Room {
             })?;
             member.media = Some(media);
         }
-        let downlink = if member.role == Role::Viewer {
+        let downlink = if member.publisher {
+            Downlink::Publisher
+        } else if member.role == Role::Viewer {
             Downlink::Viewer
         } else {
             Downlink::Participant

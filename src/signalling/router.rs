@@ -78,6 +78,9 @@ pub struct JoinRequest {
     /// The stored room's name and auto-record setting.
     pub room_name: String,
     pub auto_record: bool,
+    /// Sends media and receives none (a WHIP publisher): it gets a tile and is heard, but has
+    /// no downlink and no mix-minus of its own.
+    pub publisher: bool,
 }
 
 /// What the socket loop should do with a message.

@@ -31,5 +31,6 @@ mod accounts;
 mod harness;
 mod rooms;
 mod sockets;
+mod stream_keys;
 mod throttling;
 mod users;

@@ -190,3 +190,46 @@ pub struct Ticket {
     pub room: String,
     pub token: String,
 }
+
+/// A request that must be refused: what is wrong with it, its bearer token, content type and
+/// body, and the status and error code it must get.
+pub type Refusal<'a> = (&'a str, Option<&'a str>, &'a str, &'a [u8], u16, &'a str);
+
+/// POSTs every case to `path` and asserts its status, its error code and a message that says
+/// why.
+pub fn assert_refusals(base: &str, path: &str, cases: &[Refusal]) {
+    for (what, token, content_type, body, status, code) in cases {
+        let reply =
+            call_raw(base, "POST", path, *token, content_type, body).expect("the server replies");
+        assert_eq!(
+            (reply.status, reply.error_code()),
+            (*status, *code),
+            "{what}: {:?}",
+            reply.body
+        );
+        assert!(reply.str("message").len() > 5, "{what}: a message says why");
+    }
+}
+
+/// An unknown WHIP or WHEP session under `endpoint`: DELETE is 404, and PATCH (trickle ICE,
+/// which the server does not take) 405 — both with JSON bodies.
+pub fn assert_unknown_session(base: &str, endpoint: &str) {
+    let unknown = format!("{endpoint}/0123456789abcdef");
+    let reply = call(base, "DELETE", &unknown, None, None).expect("reply");
+    assert_eq!((reply.status, reply.error_code()), (404, "not_found"));
+    let reply = call_raw(
+        base,
+        "PATCH",
+        &unknown,
+        None,
+        "application/trickle-ice-sdpfrag",
+        b"a=x",
+    )
+    .expect("reply");
+    assert_eq!(
+        (reply.status, reply.error_code()),
+        (405, "method_not_allowed"),
+        "trickle ICE is refused: {:?}",
+        reply.body
+    );
+}

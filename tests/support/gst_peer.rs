@@ -18,6 +18,7 @@ use super::analysis::{self, Frame};
 use super::api::Ticket;
 use super::signalling::{self, Control, Notes, Outgoing, SIGNALLING_TIMEOUT, next_control, send};
 
+mod publisher;
 mod receive_only;
 
 /// Received audio kept for tone analysis (enough for a 32768-point FFT at 48 kHz).
@@ -170,16 +171,7 @@ impl GstPeer {
         let _ = webrtc_tx.send(webrtc.downgrade());
 
         if !options.viewer {
-            // The offer describes the streams' real caps (H.264 profile, sprop parameter
-            // sets), so wait until they have reached webrtcbin.
-            analysis::wait_until_async(Duration::from_secs(5), || {
-                ["sink_0", "sink_1"].iter().all(|p| {
-                    webrtc
-                        .static_pad(p)
-                        .is_some_and(|pad| pad.current_caps().is_some())
-                })
-            })
-            .await;
+            wait_for_sent_caps(&webrtc).await;
         }
 
         let offer = create_offer(&webrtc)
@@ -337,6 +329,11 @@ impl GstPeer {
         signalling::lock(&self.notes).viewers
     }
 
+    /// The last roster the server sent, as (name, role) pairs.
+    pub fn roster_roles(&self) -> Vec<(String, String)> {
+        signalling::lock(&self.notes).roster_roles.clone()
+    }
+
     /// Names in the last roster the server sent.
     pub fn roster(&self) -> Vec<String> {
         signalling::lock(&self.notes).roster.clone()
@@ -477,6 +474,19 @@ fn build_pipeline(
         .map_err(|_| anyhow!("the description is not a pipeline"))?;
     pipeline.set_property("name", format!("peer-{name}"));
     Ok(pipeline)
+}
+
+/// Waits (at most 5 s) until the streams' real caps (H.264 profile, sprop parameter sets)
+/// have reached webrtcbin, so that the offer describes them.
+async fn wait_for_sent_caps(webrtc: &gst::Element) {
+    analysis::wait_until_async(Duration::from_secs(5), || {
+        ["sink_0", "sink_1"].iter().all(|p| {
+            webrtc
+                .static_pad(p)
+                .is_some_and(|pad| pad.current_caps().is_some())
+        })
+    })
+    .await;
 }
 
 /// Sets up the pipeline's `webrtcbin` (callbacks, no UPnP, bus watch) and starts it playing.

@@ -7,6 +7,7 @@ pub mod chromium;
 pub mod gst_peer;
 pub mod media_files;
 pub mod postgres;
+pub mod receive_pipeline;
 pub mod scenes;
 pub mod server;
 pub mod signalling;

@@ -21,6 +21,8 @@ pub const SIGNALLING_TIMEOUT: Duration = Duration::from_secs(15);
 #[derive(Default)]
 pub struct Notes {
     pub roster: Vec<String>,
+    /// The last roster as (name, role) pairs.
+    pub roster_roles: Vec<(String, String)>,
     /// Viewers counted in the last roster.
     pub viewers: u64,
     pub errors: Vec<String>,
@@ -175,8 +177,21 @@ fn handle_message(
                         .collect()
                 })
                 .unwrap_or_default();
+            let roles = value
+                .get("participants")
+                .and_then(Value::as_array)
+                .map(|list| {
+                    list.iter()
+                        .map(|p| {
+                            let text = |k: &str| p.get(k).and_then(Value::as_str).unwrap_or("");
+                            (text("name").to_owned(), text("role").to_owned())
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
             let mut notes = lock(notes);
             notes.roster = names;
+            notes.roster_roles = roles;
             notes.viewers = value.get("viewers").and_then(Value::as_u64).unwrap_or(0);
         }
         Some("error") => {

@@ -148,6 +148,22 @@ impl Room {
         }
     }
 
+    /// Tells one member that the room is being recorded, if it is.
+    pub(super) fn tell_recording_state(&self, member: uuid::Uuid) {
+        let (Some(active), Some(m)) = (
+            &self.recording,
+            self.members.iter().find(|m| m.id == member),
+        ) else {
+            return;
+        };
+        let _ = m
+            .outbound
+            .try_send(Outbound::Message(ServerMessage::Recording {
+                state: "started".into(),
+                recording_id: active.row.id.clone(),
+            }));
+    }
+
     fn tell_everyone(&self, message: ServerMessage) {
         for m in &self.members {
             let _ = m.outbound.try_send(Outbound::Message(message.clone()));

@@ -17,43 +17,7 @@ const GATHERING_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// A pipeline holding only a `webrtcbin` with receive-only audio (Opus) and video (`codec`).
 pub(super) fn build_pipeline(name: &str, codec: VideoCodec) -> Result<gst::Pipeline> {
-    let pipeline = gst::Pipeline::builder()
-        .name(format!("viewer-{name}"))
-        .build();
-    let webrtc = gst::ElementFactory::make("webrtcbin")
-        .name("webrtc")
-        .property_from_str("bundle-policy", "max-bundle")
-        .build()?;
-    pipeline.add(&webrtc)?;
-    let audio = gst::Caps::builder("application/x-rtp")
-        .field("media", "audio")
-        .field("encoding-name", "OPUS")
-        .field("payload", 111i32)
-        .field("clock-rate", 48_000i32)
-        .build();
-    let video = match codec {
-        VideoCodec::Vp8 => gst::Caps::builder("application/x-rtp")
-            .field("media", "video")
-            .field("encoding-name", "VP8")
-            .field("payload", 96i32)
-            .field("clock-rate", 90_000i32)
-            .build(),
-        VideoCodec::H264 => gst::Caps::builder("application/x-rtp")
-            .field("media", "video")
-            .field("encoding-name", "H264")
-            .field("payload", 102i32)
-            .field("clock-rate", 90_000i32)
-            .field("packetization-mode", "1")
-            .field("profile-level-id", "42e01f")
-            .build(),
-    };
-    for caps in [audio, video] {
-        webrtc.emit_by_name::<gst_webrtc::WebRTCRTPTransceiver>(
-            "add-transceiver",
-            &[&gst_webrtc::WebRTCRTPTransceiverDirection::Recvonly, &caps],
-        );
-    }
-    Ok(pipeline)
+    crate::support::receive_pipeline::build(name, codec == VideoCodec::Vp8)
 }
 
 impl GstPeer {
@@ -72,50 +36,81 @@ impl GstPeer {
         let webrtc = start_webrtc(&pipeline, name, None, &shared, options.decode)?;
         let joined_at = Instant::now();
 
-        let offer = create_offer(&webrtc).await?;
-        webrtc.emit_by_name::<()>("set-local-description", &[&offer, &None::<gst::Promise>]);
-        // No trickle: the offer goes once every candidate is in the local description.
-        let gathered = analysis::wait_until_async(GATHERING_TIMEOUT, || {
-            webrtc.property::<gst_webrtc::WebRTCICEGatheringState>("ice-gathering-state")
-                == gst_webrtc::WebRTCICEGatheringState::Complete
-        })
-        .await;
-        if !gathered {
-            bail!("{name}: ICE gathering did not complete");
-        }
-        let local = webrtc
-            .property::<Option<gst_webrtc::WebRTCSessionDescription>>("local-description")
-            .context("no local description")?;
-        let offer_sdp = local.sdp().as_text().context("offer as text")?;
-
         let url = format!("{base}/api/rooms/{room}/whep");
-        let (status, location, answer_sdp) = post_offer(url, token.to_owned(), offer_sdp).await?;
-        if status != 201 {
-            bail!("{name}: WHEP offer refused with {status}: {answer_sdp}");
-        }
-        let location = location.context("a 201 without Location")?;
-        let message = gst_sdp::SDPMessage::parse_buffer(answer_sdp.as_bytes())
-            .map_err(|e| anyhow!("{name}: unparsable answer: {e}"))?;
-        let answer =
-            gst_webrtc::WebRTCSessionDescription::new(gst_webrtc::WebRTCSDPType::Answer, message);
-        webrtc.emit_by_name::<()>("set-remote-description", &[&answer, &None::<gst::Promise>]);
-
-        // A WHEP viewer has no socket: its outgoing channel leads nowhere.
-        let (out_tx, _) = mpsc::unbounded_channel();
-        Ok(GstPeer {
-            name: name.to_owned(),
-            participant_id: location.rsplit('/').next().unwrap_or("").to_owned(),
+        let (location, answer_sdp) = offer_over_http(&webrtc, &url, token, name).await?;
+        Ok(http_peer(
+            name,
+            format!("{base}{location}"),
             joined_at,
             pipeline,
             shared,
-            notes: Arc::new(Mutex::new(Notes::default())),
-            out_tx,
-            ws_task: None,
             answer_sdp,
-            whep_resource: Some(format!("{base}{location}")),
-            left: false,
-        })
+        ))
     }
+}
+
+/// A peer that came in over WHIP or WHEP: no socket, and `leave` DELETEs `resource`.
+pub(super) fn http_peer(
+    name: &str,
+    resource: String,
+    joined_at: Instant,
+    pipeline: PipelineGuard,
+    shared: Arc<Mutex<Shared>>,
+    answer_sdp: String,
+) -> GstPeer {
+    // Its outgoing channel leads nowhere.
+    let (out_tx, _) = mpsc::unbounded_channel();
+    GstPeer {
+        name: name.to_owned(),
+        participant_id: resource.rsplit('/').next().unwrap_or("").to_owned(),
+        joined_at,
+        pipeline,
+        shared,
+        notes: Arc::new(Mutex::new(Notes::default())),
+        out_tx,
+        ws_task: None,
+        answer_sdp,
+        whep_resource: Some(resource),
+        left: false,
+    }
+}
+
+/// The WHIP/WHEP exchange without trickle: waits for every local candidate, POSTs the offer
+/// to `url` and applies the answer. Returns the session's `Location` and the answer.
+pub(super) async fn offer_over_http(
+    webrtc: &gst::Element,
+    url: &str,
+    token: &str,
+    name: &str,
+) -> Result<(String, String)> {
+    let offer = create_offer(webrtc).await?;
+    webrtc.emit_by_name::<()>("set-local-description", &[&offer, &None::<gst::Promise>]);
+    // No trickle: the offer goes once every candidate is in the local description.
+    let gathered = analysis::wait_until_async(GATHERING_TIMEOUT, || {
+        webrtc.property::<gst_webrtc::WebRTCICEGatheringState>("ice-gathering-state")
+            == gst_webrtc::WebRTCICEGatheringState::Complete
+    })
+    .await;
+    if !gathered {
+        bail!("{name}: ICE gathering did not complete");
+    }
+    let local = webrtc
+        .property::<Option<gst_webrtc::WebRTCSessionDescription>>("local-description")
+        .context("no local description")?;
+    let offer_sdp = local.sdp().as_text().context("offer as text")?;
+
+    let (status, location, answer_sdp) =
+        post_offer(url.to_owned(), token.to_owned(), offer_sdp).await?;
+    if status != 201 {
+        bail!("{name}: offer refused with {status}: {answer_sdp}");
+    }
+    let location = location.context("a 201 without Location")?;
+    let message = gst_sdp::SDPMessage::parse_buffer(answer_sdp.as_bytes())
+        .map_err(|e| anyhow!("{name}: unparsable answer: {e}"))?;
+    let answer =
+        gst_webrtc::WebRTCSessionDescription::new(gst_webrtc::WebRTCSDPType::Answer, message);
+    webrtc.emit_by_name::<()>("set-remote-description", &[&answer, &None::<gst::Promise>]);
+    Ok((location, answer_sdp))
 }
 
 /// POSTs the offer; returns the status, the `Location` and the body.

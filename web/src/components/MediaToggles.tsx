@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import IconButton from '@mui/material/IconButton';
 import Tooltip from '@mui/material/Tooltip';
 import MicIcon from '@mui/icons-material/Mic';
@@ -19,38 +20,46 @@ interface MediaTogglesProps {
  * and turning it back on is instant.
  */
 export default function MediaToggles({ micOn, cameraOn, onMic, onCamera, disabled }: MediaTogglesProps) {
-  const micLabel = micOn ? 'Mute microphone' : 'Unmute microphone';
-  const camLabel = cameraOn ? 'Turn camera off' : 'Turn camera on';
+  const toggles = [
+    { on: micOn, testId: 'toggle-mic', onClick: onMic, label: micOn ? 'Mute microphone' : 'Unmute microphone', icon: micOn ? <MicIcon /> : <MicOffIcon /> },
+    { on: cameraOn, testId: 'toggle-camera', onClick: onCamera, label: cameraOn ? 'Turn camera off' : 'Turn camera on', icon: cameraOn ? <VideocamIcon /> : <VideocamOffIcon /> },
+  ];
   return (
     <>
-      <Tooltip title={micLabel}>
-        <span>
-          <IconButton
-            aria-label={micLabel}
-            aria-pressed={!micOn}
-            onClick={onMic}
-            disabled={disabled}
-            data-testid="toggle-mic"
-            sx={{ bgcolor: micOn ? 'action.selected' : 'error.main', '&:hover': { bgcolor: micOn ? 'action.hover' : 'error.dark' } }}
-          >
-            {micOn ? <MicIcon /> : <MicOffIcon />}
-          </IconButton>
-        </span>
-      </Tooltip>
-      <Tooltip title={camLabel}>
-        <span>
-          <IconButton
-            aria-label={camLabel}
-            aria-pressed={!cameraOn}
-            onClick={onCamera}
-            disabled={disabled}
-            data-testid="toggle-camera"
-            sx={{ bgcolor: cameraOn ? 'action.selected' : 'error.main', '&:hover': { bgcolor: cameraOn ? 'action.hover' : 'error.dark' } }}
-          >
-            {cameraOn ? <VideocamIcon /> : <VideocamOffIcon />}
-          </IconButton>
-        </span>
-      </Tooltip>
+      {toggles.map((t) => (
+        <MediaToggle key={t.testId} {...t} disabled={disabled} />
+      ))}
     </>
+  );
+}
+
+interface MediaToggleProps {
+  on: boolean;
+  /** What a click does, for the tooltip and screen readers. */
+  label: string;
+  icon: ReactNode;
+  onClick: () => void;
+  disabled?: boolean;
+  testId: string;
+}
+
+/** One device's button: pressed (and red) while the device is off. */
+function MediaToggle({ on, label, icon, onClick, disabled, testId }: MediaToggleProps) {
+  return (
+    <Tooltip title={label}>
+      {/* A disabled button fires no events; the span keeps the tooltip working. */}
+      <span>
+        <IconButton
+          aria-label={label}
+          aria-pressed={!on}
+          onClick={onClick}
+          disabled={disabled}
+          data-testid={testId}
+          sx={{ bgcolor: on ? 'action.selected' : 'error.main', '&:hover': { bgcolor: on ? 'action.hover' : 'error.dark' } }}
+        >
+          {icon}
+        </IconButton>
+      </span>
+    </Tooltip>
   );
 }

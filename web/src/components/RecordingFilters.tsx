@@ -9,6 +9,11 @@ export interface RoomOption {
   name: string;
 }
 
+const DATE_FIELDS = [
+  { key: 'from', label: 'From', showsProblem: true },
+  { key: 'to', label: 'To', showsProblem: false },
+] as const;
+
 interface RecordingFiltersProps {
   value: RecordingFilterForm;
   rooms: RoomOption[];
@@ -40,28 +45,21 @@ export default function RecordingFilters({ value, rooms, onChange }: RecordingFi
           </MenuItem>
         ))}
       </TextField>
-      <TextField
-        id="filter-from"
-        label="From"
-        type="date"
-        value={value.from}
-        onChange={(e) => set({ from: e.target.value })}
-        error={problem !== null}
-        helperText={problem ?? ' '}
-        slotProps={{ inputLabel: { shrink: true } }}
-        sx={{ flex: '1 1 140px' }}
-      />
-      <TextField
-        id="filter-to"
-        label="To"
-        type="date"
-        value={value.to}
-        onChange={(e) => set({ to: e.target.value })}
-        error={problem !== null}
-        helperText=" "
-        slotProps={{ inputLabel: { shrink: true } }}
-        sx={{ flex: '1 1 140px' }}
-      />
+      {DATE_FIELDS.map(({ key, label, showsProblem }) => (
+        <TextField
+          key={key}
+          id={`filter-${key}`}
+          label={label}
+          type="date"
+          value={value[key]}
+          onChange={(e) => set({ [key]: e.target.value })}
+          error={problem !== null}
+          // Both ends are marked; the one sentence saying why goes under the first.
+          helperText={(showsProblem && problem) || ' '}
+          slotProps={{ inputLabel: { shrink: true } }}
+          sx={{ flex: '1 1 140px' }}
+        />
+      ))}
       {active && (
         <Button onClick={() => onChange(EMPTY_FILTER)} sx={{ mt: 1 }}>
           Clear filter

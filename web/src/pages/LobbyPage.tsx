@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
@@ -12,44 +12,31 @@ import ConfirmDialog from '../components/ConfirmDialog';
 import CreateRoomDialog from '../components/CreateRoomDialog';
 import InviteButton from '../components/InviteButton';
 import JoinByLinkForm from '../components/JoinByLinkForm';
+import LoadMoreButton from '../components/LoadMoreButton';
 import RoomList from '../components/RoomList';
 import SecureContextNotice from '../components/SecureContextNotice';
 import { useApiCall } from '../hooks/useApiCall';
 import { useAuthContext } from '../hooks/authContext';
+import { useConfirmation } from '../hooks/useConfirmation';
+import { usePagedList } from '../hooks/usePagedList';
 import { joinPath } from '../lib/joinLink';
 
 /** The signed-in home: my rooms, listed rooms, a new room, join by link. */
 export default function LobbyPage() {
   const run = useApiCall();
   const user = useAuthContext().session?.user;
-  const [rooms, setRooms] = useState<Room[]>([]);
-  const [next, setNext] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<string | null>(null);
+  const list = usePagedList('loadRooms', listRooms);
+  const { items: rooms, setItems: setRooms, loading, error, setError, load } = list;
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<Room | null>(null);
-  const [toDelete, setToDelete] = useState<Room | null>(null);
-  const [deleting, setDeleting] = useState(false);
-
-  const load = useCallback(
-    async (cursor: string | null) => {
-      setLoading(true);
-      const res = await run('loadRooms', (t) => listRooms(t, cursor));
-      setLoading(false);
-      if (!res.ok) {
-        setError(res.error);
-        return;
-      }
-      setError(null);
-      setRooms((list) => (cursor ? [...list, ...res.value.items] : res.value.items));
-      setNext(res.value.next ?? null);
-    },
-    [run],
-  );
-
-  useEffect(() => {
-    void load(null);
-  }, [load]);
+  const removal = useConfirmation(async (room: Room) => {
+    const res = await run('deleteRoom', (t) => deleteRoom(t, room.id));
+    if (res.ok) {
+      setRooms((items) => items.filter((r) => r.id !== room.id));
+      if (created?.id === room.id) setCreated(null);
+    } else setError(res.error);
+  });
+  const toDelete = removal.target;
 
   const create = async (settings: NewRoom): Promise<string | null> => {
     const res = await run('createRoom', (t) => createRoom(t, settings));
@@ -58,18 +45,6 @@ export default function LobbyPage() {
     setCreated(res.value);
     setCreating(false);
     return null;
-  };
-
-  const confirmDelete = async () => {
-    if (!toDelete) return;
-    setDeleting(true);
-    const res = await run('deleteRoom', (t) => deleteRoom(t, toDelete.id));
-    setDeleting(false);
-    if (res.ok) {
-      setRooms((list) => list.filter((r) => r.id !== toDelete.id));
-      if (created?.id === toDelete.id) setCreated(null);
-    } else setError(res.error);
-    setToDelete(null);
   };
 
   const mine = rooms.filter((r) => r.ownerId === user?.id);
@@ -119,7 +94,7 @@ export default function LobbyPage() {
         {loading && rooms.length === 0 ? (
           <LinearProgress aria-label="Loading rooms" sx={{ m: 2 }} />
         ) : (
-          <RoomList rooms={mine} canManage={canManage} onDelete={setToDelete} emptyText="You own no rooms yet. Create one with “New room”." testId="my-rooms" />
+          <RoomList rooms={mine} canManage={canManage} onDelete={removal.ask} emptyText="You own no rooms yet. Create one with “New room”." testId="my-rooms" />
         )}
       </Paper>
       <Paper aria-busy={loading} sx={{ overflow: 'hidden' }}>
@@ -129,25 +104,12 @@ export default function LobbyPage() {
         {loading && rooms.length === 0 ? (
           <LinearProgress aria-label="Loading rooms" sx={{ m: 2 }} />
         ) : (
-          <RoomList rooms={others} canManage={canManage} onDelete={setToDelete} emptyText="No other rooms are listed." testId="listed-rooms" />
+          <RoomList rooms={others} canManage={canManage} onDelete={removal.ask} emptyText="No other rooms are listed." testId="listed-rooms" />
         )}
       </Paper>
-      {next && (
-        <Box>
-          <Button onClick={() => load(next)} disabled={loading}>
-            Load more rooms
-          </Button>
-        </Box>
-      )}
+      <LoadMoreButton list={list} label="Load more rooms" />
       <CreateRoomDialog open={creating} onClose={() => setCreating(false)} onCreate={create} />
-      <ConfirmDialog
-        open={toDelete !== null}
-        title="Delete this room?"
-        confirmLabel="Delete room"
-        busy={deleting}
-        onConfirm={confirmDelete}
-        onCancel={() => setToDelete(null)}
-      >
+      <ConfirmDialog {...removal.dialog} title="Delete this room?" confirmLabel="Delete room">
         {toDelete && (
           <>
             <strong>{toDelete.name}</strong> will be deleted and anyone in it disconnected. Its invite links stop working. Its recordings are

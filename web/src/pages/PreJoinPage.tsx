@@ -23,6 +23,11 @@ export interface MediaChoice {
   cameraOn: boolean;
 }
 
+const DEVICE_PICKERS = [
+  { id: 'camera', label: 'Camera', kind: 'cameras', choiceKey: 'cameraId' },
+  { id: 'microphone', label: 'Microphone', kind: 'microphones', choiceKey: 'microphoneId' },
+] as const;
+
 interface PreJoinPageProps {
   /** A guest came with an invite: the room is fixed and there is no account. */
   guest: boolean;
@@ -115,20 +120,16 @@ export default function PreJoinPage(props: PreJoinPageProps) {
           )}
           {!viewer && (
             <Box sx={{ display: 'grid', gap: 1.5, gridTemplateColumns: { xs: '1fr', sm: '1fr 1fr' }, pt: 1 }}>
-              <DevicePicker
-                id="camera"
-                label="Camera"
-                devices={media.devices.cameras}
-                value={choice.cameraId}
-                onChange={(cameraId) => props.onChoiceChange({ cameraId })}
-              />
-              <DevicePicker
-                id="microphone"
-                label="Microphone"
-                devices={media.devices.microphones}
-                value={choice.microphoneId}
-                onChange={(microphoneId) => props.onChoiceChange({ microphoneId })}
-              />
+              {DEVICE_PICKERS.map(({ id, label, kind, choiceKey }) => (
+                <DevicePicker
+                  key={id}
+                  id={id}
+                  label={label}
+                  devices={media.devices[kind]}
+                  value={choice[choiceKey]}
+                  onChange={(deviceId) => props.onChoiceChange({ [choiceKey]: deviceId })}
+                />
+              ))}
             </Box>
           )}
         </Paper>

@@ -1,17 +1,18 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
-import Button from '@mui/material/Button';
-import LinearProgress from '@mui/material/LinearProgress';
 import Paper from '@mui/material/Paper';
 import Typography from '@mui/material/Typography';
 import { deleteRecording, getRecording, listRecordings, listRooms, recordingLink, type Recording } from '../api/http';
 import ConfirmDialog from '../components/ConfirmDialog';
+import ListPanel from '../components/ListPanel';
+import LoadMoreButton from '../components/LoadMoreButton';
 import RecordingFilters, { type RoomOption } from '../components/RecordingFilters';
 import RecordingPlayerDialog from '../components/RecordingPlayerDialog';
 import RecordingsTable from '../components/RecordingsTable';
 import { useApiCall } from '../hooks/useApiCall';
 import { useAuthContext } from '../hooks/authContext';
+import { useConfirmation } from '../hooks/useConfirmation';
+import { usePagedList } from '../hooks/usePagedList';
 import { EMPTY_FILTER, filterProblem, filterToQuery, formatBytes, formatDuration, isInProgress, type RecordingFilterForm } from '../lib/recordings';
 
 // Finalising a recording takes seconds; look again this often while one is under way.
@@ -22,41 +23,23 @@ export default function RecordingsPage() {
   const run = useApiCall();
   const admin = useAuthContext().session?.user.role === 'admin';
   const [filter, setFilter] = useState<RecordingFilterForm>(EMPTY_FILTER);
-  const [recordings, setRecordings] = useState<Recording[]>([]);
-  const [next, setNext] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<string | null>(null);
+  const fetchPage = useCallback((t: string, cursor: string | null) => listRecordings(t, filterToQuery(filter), cursor), [filter]);
+  const list = usePagedList('loadRecordings', fetchPage, filterProblem(filter) === null);
+  const { items: recordings, setItems: setRecordings, loading, error, setError } = list;
   const [rooms, setRooms] = useState<RoomOption[]>([]);
   const [player, setPlayer] = useState<{ url: string; title: string } | null>(null);
-  const [toDelete, setToDelete] = useState<Recording | null>(null);
-  const [deleting, setDeleting] = useState(false);
+  const removal = useConfirmation(async (r: Recording) => {
+    const res = await run('deleteRecording', (t) => deleteRecording(t, r.id));
+    if (res.ok) setRecordings((items) => items.filter((item) => item.id !== r.id));
+    else setError(res.error);
+  });
+  const toDelete = removal.target;
 
   useEffect(() => {
     void run('loadRooms', (t) => listRooms(t)).then((res) => {
       if (res.ok) setRooms(res.value.items.map((r) => ({ id: r.id, name: r.name })));
     });
   }, [run]);
-
-  const load = useCallback(
-    async (form: RecordingFilterForm, cursor: string | null) => {
-      if (filterProblem(form)) return;
-      setLoading(true);
-      setError(null);
-      const res = await run('loadRecordings', (t) => listRecordings(t, filterToQuery(form), cursor));
-      setLoading(false);
-      if (!res.ok) {
-        setError(res.error);
-        return;
-      }
-      setRecordings((list) => (cursor ? [...list, ...res.value.items] : res.value.items));
-      setNext(res.value.next ?? null);
-    },
-    [run],
-  );
-
-  useEffect(() => {
-    void load(filter, null);
-  }, [filter, load]);
 
   // Recordings that are running or being finalised change on the server; follow them.
   const pending = recordings.filter(isInProgress).map((r) => r.id).join(',');
@@ -103,16 +86,6 @@ export default function RecordingsPage() {
     a.remove();
   };
 
-  const confirmDelete = async () => {
-    if (!toDelete) return;
-    setDeleting(true);
-    const res = await run('deleteRecording', (t) => deleteRecording(t, toDelete.id));
-    setDeleting(false);
-    if (res.ok) setRecordings((list) => list.filter((r) => r.id !== toDelete.id));
-    else setError(res.error);
-    setToDelete(null);
-  };
-
   return (
     <Box sx={{ display: 'grid', gap: 2 }}>
       <Typography variant="h5" component="h1">
@@ -125,37 +98,18 @@ export default function RecordingsPage() {
       <Paper sx={{ p: 2 }}>
         <RecordingFilters value={filter} rooms={roomOptions} onChange={setFilter} />
       </Paper>
-      {error && (
-        <Alert severity="error" onClose={() => setError(null)}>
-          {error}
-        </Alert>
-      )}
-      <Paper sx={{ overflow: 'hidden' }} aria-busy={loading}>
-        {loading && <LinearProgress aria-label="Loading recordings" />}
+      <ListPanel list={list} loadingLabel="Loading recordings">
         {!loading && recordings.length === 0 && !error ? (
           <Typography sx={{ p: 2 }} color="text.secondary">
             No recordings{filter !== EMPTY_FILTER ? ' match this filter' : ' yet'}.
           </Typography>
         ) : (
-          <RecordingsTable recordings={recordings} onPlay={play} onDownload={download} onDelete={setToDelete} />
+          <RecordingsTable recordings={recordings} onPlay={play} onDownload={download} onDelete={removal.ask} />
         )}
-      </Paper>
-      {next && (
-        <Box>
-          <Button onClick={() => load(filter, next)} disabled={loading}>
-            Load more
-          </Button>
-        </Box>
-      )}
+      </ListPanel>
+      <LoadMoreButton list={list} />
       <RecordingPlayerDialog url={player?.url ?? null} title={player?.title ?? ''} onClose={() => setPlayer(null)} />
-      <ConfirmDialog
-        open={toDelete !== null}
-        title="Delete this recording?"
-        confirmLabel="Delete"
-        busy={deleting}
-        onConfirm={confirmDelete}
-        onCancel={() => setToDelete(null)}
-      >
+      <ConfirmDialog {...removal.dialog} title="Delete this recording?" confirmLabel="Delete">
         {toDelete && (
           <>
             The recording of <strong>{toDelete.roomName || toDelete.roomId}</strong> from {new Date(toDelete.startedAt).toLocaleString()} (

@@ -1,10 +1,6 @@
-import { useCallback, useEffect, useState } from 'react';
-import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Chip from '@mui/material/Chip';
-import LinearProgress from '@mui/material/LinearProgress';
-import Paper from '@mui/material/Paper';
 import Table from '@mui/material/Table';
 import TableBody from '@mui/material/TableBody';
 import TableCell from '@mui/material/TableCell';
@@ -14,8 +10,12 @@ import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
 import { listUsers, updateUser, type User, type UserChange } from '../api/http';
 import ConfirmDialog from '../components/ConfirmDialog';
+import ListPanel from '../components/ListPanel';
+import LoadMoreButton from '../components/LoadMoreButton';
 import { useApiCall } from '../hooks/useApiCall';
 import { useAuthContext } from '../hooks/authContext';
+import { useConfirmation } from '../hooks/useConfirmation';
+import { usePagedList } from '../hooks/usePagedList';
 
 // A phone has room for the name, the role and the buttons only.
 const WIDE_ONLY = { display: { xs: 'none', sm: 'table-cell' } } as const;
@@ -30,57 +30,23 @@ interface PendingChange {
 export default function UsersPage() {
   const run = useApiCall();
   const me = useAuthContext().session?.user;
-  const [users, setUsers] = useState<User[]>([]);
-  const [next, setNext] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<string | null>(null);
-  const [pending, setPending] = useState<PendingChange | null>(null);
-  const [saving, setSaving] = useState(false);
-
-  const load = useCallback(
-    async (cursor: string | null) => {
-      setLoading(true);
-      const res = await run('loadUsers', (t) => listUsers(t, cursor));
-      setLoading(false);
-      if (!res.ok) {
-        setError(res.error);
-        return;
-      }
-      setUsers((list) => (cursor ? [...list, ...res.value.items] : res.value.items));
-      setNext(res.value.next ?? null);
-    },
-    [run],
-  );
-
-  useEffect(() => {
-    void load(null);
-  }, [load]);
-
-  const apply = async () => {
-    if (!pending) return;
-    setSaving(true);
-    setError(null);
+  const list = usePagedList('loadUsers', listUsers);
+  const change = useConfirmation(async (pending: PendingChange) => {
+    list.setError(null);
     const res = await run('updateUser', (t) => updateUser(t, pending.user.id, pending.change));
-    setSaving(false);
-    setPending(null);
-    if (res.ok) setUsers((list) => list.map((u) => (u.id === res.value.id ? res.value : u)));
-    else setError(res.error);
-  };
+    if (res.ok) list.setItems((users) => users.map((u) => (u.id === res.value.id ? res.value : u)));
+    else list.setError(res.error);
+  });
+  const pending = change.target;
 
-  const ask = (user: User, change: UserChange, what: string) => setPending({ user, change, what });
+  const ask = (user: User, what: UserChange, sentence: string) => change.ask({ user, change: what, what: sentence });
 
   return (
     <Box sx={{ display: 'grid', gap: 2 }}>
       <Typography variant="h5" component="h1">
         Users
       </Typography>
-      {error && (
-        <Alert severity="error" onClose={() => setError(null)}>
-          {error}
-        </Alert>
-      )}
-      <Paper sx={{ overflow: 'hidden' }} aria-busy={loading}>
-        {loading && <LinearProgress aria-label="Loading users" />}
+      <ListPanel list={list} loadingLabel="Loading users">
         <TableContainer sx={{ overflowX: 'auto' }}>
           <Table size="small" aria-label="Users">
             <TableHead>
@@ -92,7 +58,7 @@ export default function UsersPage() {
               </TableRow>
             </TableHead>
             <TableBody>
-              {users.map((u) => (
+              {list.items.map((u) => (
                 <TableRow key={u.id} data-testid="user-row">
                   <TableCell>
                     {u.username}
@@ -113,22 +79,9 @@ export default function UsersPage() {
             </TableBody>
           </Table>
         </TableContainer>
-      </Paper>
-      {next && (
-        <Box>
-          <Button onClick={() => load(next)} disabled={loading}>
-            Load more
-          </Button>
-        </Box>
-      )}
-      <ConfirmDialog
-        open={pending !== null}
-        title="Change this account?"
-        confirmLabel="Change"
-        busy={saving}
-        onConfirm={apply}
-        onCancel={() => setPending(null)}
-      >
+      </ListPanel>
+      <LoadMoreButton list={list} />
+      <ConfirmDialog {...change.dialog} title="Change this account?" confirmLabel="Change">
         {pending && `This will ${pending.what}.`}
       </ConfirmDialog>
     </Box>

@@ -1,0 +1,294 @@
+//! What WHIP and WHEP share: one `application/sdp` offer over HTTP, the room's answer with
+//! every server candidate written into it (the server takes no trickled candidates), a
+//! session resource to `DELETE`, and the mapping of refusals to HTTP errors.
+
+use std::time::Duration;
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+use tokio::sync::mpsc;
+
+use super::api_error::ApiError;
+use super::extract::bearer;
+use super::media_sessions::{MediaSession, MediaSessions};
+use crate::app_state::AppState;
+use crate::auth::admission::AdmitError;
+use crate::media::sdp;
+use crate::rooms::{Outbound, RoomCommand, RoomError};
+use crate::signalling::protocol::{ErrorCode, ServerMessage};
+use crate::signalling::router::JoinRequest;
+use crate::signalling::validate;
+
+/// Largest offer taken (a browser's or an encoder's offer is a few KiB).
+const MAX_OFFER_BYTES: usize = 64 * 1024;
+/// How long the answer may take to come back from the room.
+const ANSWER_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long to wait for candidate gathering after the answer; what has been gathered by then
+/// goes into the answer.
+const GATHERING_TIMEOUT: Duration = Duration::from_secs(3);
+/// Room messages queued for one session (roster updates, nobody reads them).
+const OUTBOUND_QUEUE: usize = 64;
+
+/// Which protocol a session speaks: its path segment and its name in logs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exchange {
+    Whip,
+    Whep,
+}
+
+impl Exchange {
+    /// The exchange a route's `{exchange}` segment names (the route only matches these two).
+    fn parse(segment: &str) -> Result<Self, ApiError> {
+        match segment {
+            "whip" => Ok(Exchange::Whip),
+            "whep" => Ok(Exchange::Whep),
+            _ => Err(ApiError::NotFound("no such endpoint".into())),
+        }
+    }
+
+    fn segment(self) -> &'static str {
+        match self {
+            Exchange::Whip => "whip",
+            Exchange::Whep => "whep",
+        }
+    }
+
+    fn sessions(self, state: &AppState) -> &MediaSessions {
+        match self {
+            Exchange::Whip => &state.whip,
+            Exchange::Whep => &state.whep,
+        }
+    }
+}
+
+/// A well-formed offer to a room, before its token is checked.
+pub struct Offer {
+    pub room: String,
+    /// Secret: never logged.
+    pub token: String,
+    pub sdp: String,
+}
+
+/// `POST /api/rooms/{id}/whip` or `…/whep` → 201 with the SDP answer. Only who may enter
+/// the room, and as what, differs between the two.
+pub async fn create(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let (room, exchange) = path.into_inner();
+    let exchange = Exchange::parse(&exchange)?;
+    let who = match exchange {
+        Exchange::Whip => "the room's stream key or a session token",
+        Exchange::Whep => "a session or invite token",
+    };
+    let offer = read_offer(&req, &room, &body, who)?;
+    let request = match exchange {
+        Exchange::Whip => super::whip::admit(&state, &offer).await?,
+        Exchange::Whep => super::whep::admit(&state, &offer).await?,
+    };
+    open(&state, exchange, request, offer.sdp).await
+}
+
+/// Checks the request's content type, size, room id, bearer token and SDP, in that order, so
+/// that nothing that is not an SDP offer reaches the room. `who` says which tokens to send.
+fn read_offer(
+    req: &HttpRequest,
+    room: &str,
+    body: &web::Bytes,
+    who: &str,
+) -> Result<Offer, ApiError> {
+    require_sdp(req)?;
+    if body.len() > MAX_OFFER_BYTES {
+        return Err(ApiError::TooLarge(format!(
+            "an offer may be at most {MAX_OFFER_BYTES} bytes"
+        )));
+    }
+    let room = validate::room_id(room).map_err(|_| ApiError::NotFound("no such room".into()))?;
+    let token = bearer(req)
+        .ok_or_else(|| ApiError::Unauthorized(format!("send {who} as Authorization: Bearer")))?;
+    let sdp = std::str::from_utf8(body)
+        .map_err(|_| ApiError::BadRequest("the offer is not UTF-8 text".into()))?
+        .to_owned();
+    sdp::parse(&sdp).map_err(|e| ApiError::BadRequest(e.to_string()))?;
+    Ok(Offer { room, token, sdp })
+}
+
+/// Enters the room with `request` (whose identity becomes `{exchange}:{session}`), hands it
+/// the offer and replies `201 Created` with the answer and the session's `Location`.
+async fn open(
+    state: &AppState,
+    exchange: Exchange,
+    mut request: JoinRequest,
+    offer: String,
+) -> Result<HttpResponse, ApiError> {
+    let session_id = uuid::Uuid::new_v4().simple().to_string();
+    let room = request.room.clone();
+    // Every session is a member of its own, even when many share one token.
+    request.identity = format!("{}:{session_id}", exchange.segment());
+    let (outbound_tx, mut outbound) = mpsc::channel(OUTBOUND_QUEUE);
+    let (handle, participant) = state
+        .rooms
+        .enter(request, outbound_tx)
+        .await
+        .map_err(room_error)?;
+    handle
+        .send(RoomCommand::Offer {
+            participant,
+            sdp: offer,
+        })
+        .await;
+    let answer = match answer_with_candidates(&mut outbound).await {
+        Ok(answer) => answer,
+        Err(e) => {
+            handle.send(RoomCommand::Leave { participant }).await;
+            return Err(e);
+        }
+    };
+
+    let sessions = exchange.sessions(state).clone();
+    sessions.insert(
+        session_id.clone(),
+        MediaSession {
+            room: handle,
+            participant,
+        },
+    );
+    // Keep reading what the room sends (it closes members whose queue is full) until the
+    // room drops the member, then forget the session.
+    let id = session_id.clone();
+    tokio::spawn(async move {
+        while let Some(out) = outbound.recv().await {
+            if out == Outbound::Close {
+                break;
+            }
+        }
+        sessions.forget(&id);
+    });
+    let segment = exchange.segment();
+    tracing::info!(room = %room, participant = %participant, exchange = segment, "HTTP media session opened");
+    Ok(HttpResponse::Created()
+        .content_type("application/sdp")
+        .insert_header((
+            header::LOCATION,
+            format!("/api/rooms/{room}/{segment}/{session_id}"),
+        ))
+        .body(answer))
+}
+
+/// `DELETE /api/rooms/{id}/{whip|whep}/{session}` → 200; its member leaves the room.
+pub async fn close(
+    state: web::Data<AppState>,
+    path: web::Path<(String, String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (room, exchange, session_id) = path.into_inner();
+    let session = Exchange::parse(&exchange)?
+        .sessions(&state)
+        .take(&session_id, &room)
+        .ok_or_else(|| ApiError::NotFound("no such session".into()))?;
+    session
+        .room
+        .send(RoomCommand::Leave {
+            participant: session.participant,
+        })
+        .await;
+    Ok(HttpResponse::Ok().finish())
+}
+
+/// `PATCH` on a session: trickle ICE is not taken; every candidate is in the offer and the
+/// answer.
+pub async fn patch() -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::MethodNotAllowed()
+        .insert_header((header::ALLOW, "DELETE"))
+        .json(serde_json::json!({
+            "error": "method_not_allowed",
+            "message": "this server does not take trickled ICE candidates; put them in the offer"
+        })))
+}
+
+fn require_sdp(req: &HttpRequest) -> Result<(), ApiError> {
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let essence = content_type.split(';').next().unwrap_or("").trim();
+    if essence.eq_ignore_ascii_case("application/sdp") {
+        Ok(())
+    } else {
+        Err(ApiError::UnsupportedMediaType(
+            "send the offer as Content-Type: application/sdp".into(),
+        ))
+    }
+}
+
+/// Reads the room's answer, then the candidates it gathers, and writes them into the answer.
+async fn answer_with_candidates(
+    outbound: &mut mpsc::Receiver<Outbound>,
+) -> Result<String, ApiError> {
+    let mut answer = None;
+    let mut candidates = Vec::new();
+    let mut deadline = tokio::time::Instant::now() + ANSWER_TIMEOUT;
+    loop {
+        let next = tokio::time::timeout_at(deadline, outbound.recv()).await;
+        let out = match next {
+            Ok(Some(out)) => out,
+            Ok(None) | Err(_) if answer.is_some() => break,
+            Ok(None) => return Err(ApiError::Unavailable("the room closed".into())),
+            Err(_) => {
+                return Err(ApiError::Unavailable(
+                    "the room did not answer in time; try again".into(),
+                ));
+            }
+        };
+        match out {
+            Outbound::Message(ServerMessage::Answer { sdp }) => {
+                answer = Some(sdp);
+                deadline = tokio::time::Instant::now() + GATHERING_TIMEOUT;
+            }
+            Outbound::Message(ServerMessage::Ice {
+                candidate,
+                sdp_m_line_index,
+            }) => candidates.push((sdp_m_line_index, candidate)),
+            Outbound::Message(ServerMessage::Error { code, message }) => {
+                return Err(offer_error(code, message));
+            }
+            Outbound::CandidatesDone if answer.is_some() => break,
+            Outbound::Close => return Err(ApiError::Unavailable("the room closed".into())),
+            _ => {}
+        }
+    }
+    let answer = answer.ok_or_else(|| ApiError::Unavailable("no answer".into()))?;
+    sdp::with_candidates(&answer, &candidates)
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("writing the answer's candidates: {e}")))
+}
+
+/// The room's refusal of an offer, as an HTTP error.
+fn offer_error(code: ErrorCode, message: String) -> ApiError {
+    match code {
+        ErrorCode::Unsupported => ApiError::Unsupported(message),
+        ErrorCode::BadRequest => ApiError::BadRequest(message),
+        _ => ApiError::Unavailable(message),
+    }
+}
+
+/// A refused admission, as an HTTP error.
+pub fn admit_error(e: AdmitError) -> ApiError {
+    match e {
+        AdmitError::Unauthorized(m) => ApiError::Unauthorized(m),
+        AdmitError::Expired => ApiError::Expired,
+        AdmitError::Forbidden(m) => ApiError::Forbidden(m),
+        AdmitError::NotFound => ApiError::NotFound("no such room".into()),
+        AdmitError::Db(err) => ApiError::Internal(err.into()),
+    }
+}
+
+fn room_error(e: RoomError) -> ApiError {
+    match e {
+        RoomError::Full(_) | RoomError::ViewersFull(_) | RoomError::Closed => {
+            ApiError::Unavailable(e.to_string())
+        }
+        other => ApiError::Internal(other.into()),
+    }
+}
