@@ -279,6 +279,7 @@ impl Room {
         let joined = ServerMessage::Joined {
             participant_id: id.to_string(),
             room: self.handle.id.clone(),
+            room_name: request.room_name.clone(),
             role: request.role.as_str().to_owned(),
             ice_servers: self
                 .settings

@@ -55,6 +55,8 @@ pub enum ServerMessage {
     Joined {
         participant_id: String,
         room: String,
+        /// The room's display name (a guest cannot read the room itself).
+        room_name: String,
         role: String,
         ice_servers: Vec<IceServer>,
     },
@@ -122,12 +124,13 @@ mod tests {
         let m = ServerMessage::Joined {
             participant_id: "p".into(),
             room: "r".into(),
+            room_name: "Standup".into(),
             role: "participant".into(),
             ice_servers: vec![],
         };
         assert_eq!(
             serde_json::to_value(&m).expect("serialises"),
-            json!({"type":"joined","participantId":"p","room":"r","role":"participant","iceServers":[]})
+            json!({"type":"joined","participantId":"p","room":"r","roomName":"Standup","role":"participant","iceServers":[]})
         );
     }
 

@@ -2,14 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { describeJoinError, isAuthError, parseServerMessage } from './protocol';
 
 describe('parseServerMessage', () => {
-  it('reads joined with its ICE servers', () => {
+  it('reads joined with its room name and ICE servers', () => {
     const msg = parseServerMessage(
-      '{"type":"joined","participantId":"p1","room":"abc","role":"participant","iceServers":[{"urls":"stun:x"}]}',
+      '{"type":"joined","participantId":"p1","room":"abc","roomName":"Standup","role":"participant","iceServers":[{"urls":"stun:x"}]}',
     );
     expect(msg).toEqual({
       type: 'joined',
       participantId: 'p1',
       room: 'abc',
+      roomName: 'Standup',
       role: 'participant',
       iceServers: [{ urls: 'stun:x' }],
     });

@@ -66,6 +66,8 @@ export interface JoinedMessage {
   type: 'joined';
   participantId: string;
   room: string;
+  /** The room's display name (guests cannot read the room itself). */
+  roomName: string;
   role: Role;
   iceServers: RTCIceServer[];
 }
@@ -140,6 +142,7 @@ export function parseServerMessage(text: string): ServerMessage | null {
         type: 'joined',
         participantId: v.participantId,
         room: isString(v.room) ? v.room : '',
+        roomName: isString(v.roomName) ? v.roomName : '',
         role: (isString(v.role) ? v.role : 'participant') as Role,
         iceServers: Array.isArray(v.iceServers) ? (v.iceServers.filter(isObject) as unknown as RTCIceServer[]) : [],
       };

@@ -105,7 +105,7 @@ function setup(overrides: Partial<RoomConnectionParams> = {}) {
 async function acceptJoin(s: FakeSocket, participantId = 'p1') {
   await act(async () => {
     s.handlers.onOpen();
-    s.serverSays({ type: 'joined', participantId, room: 'r1', role: 'viewer', iceServers: [] });
+    s.serverSays({ type: 'joined', participantId, room: 'r1', roomName: 'Weekly', role: 'viewer', iceServers: [] });
     s.serverSays({ type: 'answer', sdp: 'v=0 answer' });
   });
 }
@@ -151,6 +151,7 @@ describe('useRoomConnection', () => {
     expect(hook.result.current.phase).toBe('connected');
     expect(hook.result.current.reconnections).toBe(1);
     expect(hook.result.current.selfId).toBe('p2');
+    expect(hook.result.current.roomName).toBe('Weekly');
   });
 
   it('starts over when ICE stays disconnected, but not when it heals', async () => {

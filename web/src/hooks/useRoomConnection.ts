@@ -45,6 +45,8 @@ export interface RoomConnection {
   roster: RosterEntry[];
   viewers: number;
   selfId: string | null;
+  /** The room's display name, as the server told us on joining ('' until then). */
+  roomName: string;
   /** Our role in the room: the roster's (`owner` included) or, until it arrives, the join's. */
   selfRole: string | null;
   /** The composite: every received track in one stream. */
@@ -98,6 +100,7 @@ export function useRoomConnection(params: RoomConnectionParams, deps: RoomConnec
   const [roster, setRoster] = useState<RosterEntry[]>([]);
   const [viewers, setViewers] = useState(0);
   const [selfId, setSelfId] = useState<string | null>(null);
+  const [roomName, setRoomName] = useState('');
   const [joinedRole, setJoinedRole] = useState<string | null>(null);
   const [remoteStream, setRemoteStream] = useState<MediaStream | null>(null);
   const [remoteTrackCount, setRemoteTrackCount] = useState(0);
@@ -225,6 +228,7 @@ export function useRoomConnection(params: RoomConnectionParams, deps: RoomConnec
           a.joined = true;
           everJoined = true;
           setSelfId(msg.participantId);
+          setRoomName(msg.roomName);
           setJoinedRole(msg.role);
           if (!a.pc) await startCall(a, msg.iceServers);
           break;
@@ -354,6 +358,7 @@ export function useRoomConnection(params: RoomConnectionParams, deps: RoomConnec
     roster,
     viewers,
     selfId,
+    roomName,
     selfRole,
     remoteStream,
     remoteTrackCount,

@@ -46,6 +46,7 @@ export default function RoomPage(props: RoomPageProps) {
   const { room, roomInfo, name, role, localStream, token, guest, admin, onAuthFailed } = props;
   const conn = useRoomConnection({ room, name, role, localStream, token, guest, onAuthFailed });
   const quality = useConnectionQuality(conn.getStats, conn.phase === 'connected');
+  const title = roomInfo?.name || conn.roomName || room;
   const [layout, setLayout] = useState<Layout>(roomInfo?.layout ?? 'grid');
   const [layoutError, setLayoutError] = useState<string | null>(null);
   const [reconnectedNote, setReconnectedNote] = useState(false);
@@ -88,8 +89,8 @@ export default function RoomPage(props: RoomPageProps) {
   return (
     <Box sx={{ p: { xs: 1, sm: 2 }, display: 'grid', gap: { xs: 1, sm: 2 }, maxWidth: 1600, mx: 'auto' }} component="main">
       <Box sx={{ display: 'flex', alignItems: 'center', gap: 1, flexWrap: 'wrap' }}>
-        <Typography variant="h6" component="h1" noWrap sx={{ flex: '1 1 auto', minWidth: 0 }} title={roomInfo?.name ?? room}>
-          {roomInfo?.name ?? room}
+        <Typography variant="h6" component="h1" noWrap sx={{ flex: '1 1 auto', minWidth: 0 }} title={title}>
+          {title}
         </Typography>
         {viewer && <Chip label="Watching" size="small" variant="outlined" />}
         {conn.recording && (
