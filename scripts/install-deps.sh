@@ -12,7 +12,7 @@ runtime_pkgs=(
   gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly
   gstreamer1.0-libav gstreamer1.0-nice gstreamer1.0-x libpq-dev libsqlite3-dev
 )
-test_pkgs=(chromium ffmpeg postgresql)
+test_pkgs=(chromium ffmpeg postgresql nginx libnginx-mod-rtmp iproute2)
 
 pkgs=("${runtime_pkgs[@]}")
 if [ "$mode" = "test" ]; then

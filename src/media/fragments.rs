@@ -14,6 +14,7 @@ pub enum Fragment {
     OpusSender,
     OpusEncoder,
     OpusPayloader,
+    AacEncoder,
     H264Decoder,
     Vp8Decoder,
     OpusDecoder,
@@ -22,7 +23,7 @@ pub enum Fragment {
 }
 
 impl Fragment {
-    pub const ALL: [Fragment; 13] = [
+    pub const ALL: [Fragment; 14] = [
         Fragment::Background,
         Fragment::H264Encoder,
         Fragment::Vp8Encoder,
@@ -31,6 +32,7 @@ impl Fragment {
         Fragment::OpusSender,
         Fragment::OpusEncoder,
         Fragment::OpusPayloader,
+        Fragment::AacEncoder,
         Fragment::H264Decoder,
         Fragment::Vp8Decoder,
         Fragment::OpusDecoder,
@@ -48,6 +50,7 @@ impl Fragment {
             Fragment::OpusSender => include_str!("../../pipelines/opus-sender.pipeline"),
             Fragment::OpusEncoder => include_str!("../../pipelines/opus-encoder.pipeline"),
             Fragment::OpusPayloader => include_str!("../../pipelines/opus-payloader.pipeline"),
+            Fragment::AacEncoder => include_str!("../../pipelines/aac-encoder.pipeline"),
             Fragment::H264Decoder => include_str!("../../pipelines/h264-decoder.pipeline"),
             Fragment::Vp8Decoder => include_str!("../../pipelines/vp8-decoder.pipeline"),
             Fragment::OpusDecoder => include_str!("../../pipelines/opus-decoder.pipeline"),

@@ -9,6 +9,7 @@
 //!                                           └─(on demand)─► opus encoder ─► full-mix-opus-tee ─► (viewers)
 //! ```
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use anyhow::{Context, Result, anyhow};
@@ -33,8 +34,8 @@ pub struct RoomPipeline {
     /// Everyone's microphone mixed (the recording and broadcasts hear this), raw, teed.
     pub room_mix: gst::Element,
     audio_tee: gst::Element,
-    vp8: Option<SharedEncode>,
-    full_mix_opus: Option<SharedEncode>,
+    /// Encodes made while someone uses them (see [`SharedKind`]).
+    shared: HashMap<SharedKind, SharedEncode>,
     pub canvas: Size,
     pub settings: MediaSettings,
     pub keyframes: Arc<KeyframeStats>,
@@ -122,8 +123,7 @@ impl RoomPipeline {
             h264_tee,
             room_mix,
             audio_tee,
-            vp8: None,
-            full_mix_opus: None,
+            shared: HashMap::new(),
             canvas,
             settings: settings.clone(),
             keyframes,
@@ -142,18 +142,23 @@ impl RoomPipeline {
 
     /// The tee of a shared encode, starting the encode if nobody used it yet.
     pub fn acquire_shared(&mut self, kind: SharedKind) -> Result<gst::Element> {
-        let slot = match kind {
-            SharedKind::Vp8 => &mut self.vp8,
-            SharedKind::FullMixOpus => &mut self.full_mix_opus,
-        };
-        if let Some(shared) = slot {
+        if let Some(shared) = self.shared.get_mut(&kind) {
             shared.add_user();
             return Ok(shared.tee().clone());
         }
+        let (source, encoder, tee_name) = self.shared_branch(kind)?;
+        let shared = SharedEncode::start(&self.pipeline, &source, encoder, tee_name)?;
+        let tee = shared.tee().clone();
+        self.shared.insert(kind, shared);
+        Ok(tee)
+    }
+
+    /// What a shared encode reads from, its encoder, and the name of its tee.
+    fn shared_branch(&self, kind: SharedKind) -> Result<(gst::Element, gst::Bin, &'static str)> {
         let framerate = self.settings.framerate as i64;
-        let (source, encoder, tee_name) = match kind {
+        Ok(match kind {
             SharedKind::Vp8 => (
-                &self.raw_tee,
+                self.raw_tee.clone(),
                 Fragment::Vp8Encoder.build(
                     "vp8-encoder",
                     &[
@@ -167,28 +172,25 @@ impl RoomPipeline {
                 "vp8-tee",
             ),
             SharedKind::FullMixOpus => (
-                &self.audio_tee,
+                self.audio_tee.clone(),
                 Fragment::OpusEncoder.build("full-mix-opus", &[])?,
                 "full-mix-opus-tee",
             ),
-        };
-        let shared = SharedEncode::start(&self.pipeline, source, encoder, tee_name)?;
-        let tee = shared.tee().clone();
-        match kind {
-            SharedKind::Vp8 => self.vp8 = Some(shared),
-            SharedKind::FullMixOpus => self.full_mix_opus = Some(shared),
-        }
-        Ok(tee)
+            SharedKind::FullMixAac => (
+                self.audio_tee.clone(),
+                Fragment::AacEncoder.build("full-mix-aac", &[])?,
+                "full-mix-aac-tee",
+            ),
+        })
     }
 
-    /// One receiver stopped using a shared encode; the last one stops it.
+    /// One user stopped using a shared encode; the last one stops it.
     pub async fn release_shared(&mut self, kind: SharedKind) {
-        let slot = match kind {
-            SharedKind::Vp8 => &mut self.vp8,
-            SharedKind::FullMixOpus => &mut self.full_mix_opus,
-        };
-        let unused = slot.as_mut().is_some_and(SharedEncode::remove_user);
-        if unused && let Some(shared) = slot.take() {
+        let unused = self
+            .shared
+            .get_mut(&kind)
+            .is_some_and(SharedEncode::remove_user);
+        if unused && let Some(shared) = self.shared.remove(&kind) {
             shared.stop(&self.pipeline).await;
         }
     }
@@ -198,7 +200,10 @@ impl RoomPipeline {
         // Sent into the encoder's output pad, past the coalescing probe on the tee: the
         // encoder merges requests that arrive before its next frame anyway.
         let h264 = self.h264_tee.static_pad("sink").and_then(|p| p.peer());
-        let vp8 = self.vp8.as_ref().and_then(SharedEncode::encoder_src);
+        let vp8 = self
+            .shared
+            .get(&SharedKind::Vp8)
+            .and_then(SharedEncode::encoder_src);
         for pad in h264.iter().chain(vp8.iter()) {
             super::keyframes::request_keyframe(pad);
         }

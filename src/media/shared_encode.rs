@@ -1,6 +1,7 @@
 //! Encodes made on demand and shared by every receiver that needs them: the VP8 composite
-//! for receivers without H.264, and the Opus full mix that viewers hear. Each starts with
-//! its first user and stops with its last, so an encode nobody receives costs nothing.
+//! for receivers without H.264, the Opus full mix that viewers hear, the AAC full mix that
+//! broadcasts (HLS, RTMP) carry, and the smaller renditions of the composite. Each starts
+//! with its first user and stops with its last, so an encode nobody receives costs nothing.
 
 use anyhow::{Context, Result, anyhow};
 use gst::prelude::*;
@@ -8,12 +9,14 @@ use gst::prelude::*;
 use super::teardown;
 
 /// Which shared encode a receiver uses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SharedKind {
     /// The composite in VP8 (from the raw composite tee).
     Vp8,
     /// The full room mix in Opus (from the room-mix tee), for viewers.
     FullMixOpus,
+    /// The full room mix in AAC (from the room-mix tee), for HLS and RTMP.
+    FullMixAac,
 }
 
 /// One running shared encode: a branch from `source` through `encoder` into `tee`.
