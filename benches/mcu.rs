@@ -24,6 +24,8 @@ mod media;
 mod procfs;
 #[path = "../tests/support/receive_pipeline.rs"]
 mod receive_pipeline;
+#[path = "mcu/renditions_phase.rs"]
+mod renditions_phase;
 #[path = "mcu/server.rs"]
 mod server;
 #[path = "mcu/viewer.rs"]
@@ -85,7 +87,7 @@ impl Config {
     fn from_env() -> Result<Self> {
         let phases: String = env_or(
             "BENCH_PHASES",
-            "room,baseline,videopath,rooms,viewers".to_owned(),
+            "room,baseline,videopath,rooms,viewers,renditions".to_owned(),
         )?;
         let config = Config {
             seconds: env_or("BENCH_SECONDS", 30)?,
@@ -107,9 +109,19 @@ impl Config {
                 .collect(),
         };
         for phase in &config.phases {
-            if !["room", "baseline", "videopath", "rooms", "viewers"].contains(&phase.as_str()) {
+            if ![
+                "room",
+                "baseline",
+                "videopath",
+                "rooms",
+                "viewers",
+                "renditions",
+            ]
+            .contains(&phase.as_str())
+            {
                 bail!(
-                    "BENCH_PHASES: unknown phase {phase} (room, baseline, videopath, rooms, viewers)"
+                    "BENCH_PHASES: unknown phase {phase} (room, baseline, videopath, rooms, viewers, \
+                     renditions)"
                 );
             }
         }
@@ -134,7 +146,7 @@ fn main() {
             "cargo bench --bench mcu\n  env: BENCH_SECONDS=30 BENCH_SETTLE_SECONDS=10 BENCH_ROOM_SECONDS=10 \
              BENCH_MAX_ROOMS=10 BENCH_MIN_FPS=29 BENCH_JOIN_GAP_MS=500 BENCH_JITTER_MS=50 \
              BENCH_PLI_MS=200 BENCH_PERF=0 BENCH_VIEWER_STEP=10 BENCH_MAX_VIEWERS=100 \
-             BENCH_VIEWER_MIN_FPS=25 BENCH_PHASES=room,baseline,videopath,rooms,viewers"
+             BENCH_VIEWER_MIN_FPS=25 BENCH_PHASES=room,baseline,videopath,rooms,viewers,renditions"
         );
         return;
     }
@@ -408,6 +420,14 @@ async fn run_phases(
         let value = viewers_phase::run(config, server, clip, feeder, ticks).await;
         report.set("viewers", value);
     }
+    if config.runs("renditions") {
+        println!(
+            "\n-- renditions: one room of {PARTICIPANTS_PER_ROOM}; clients pin smaller renditions \
+             one at a time --"
+        );
+        let value = renditions_phase::run(config, server, clip, feeder, ticks).await;
+        report.set("renditions", value);
+    }
     Ok(())
 }
 
@@ -437,6 +457,19 @@ async fn join_room(
 }
 
 /// [`join_room`] into the room of `ticket` (room id, invite token).
+/// A new room labelled `label` with a guest invite, and its load clients joined with it.
+async fn guest_room(
+    config: &Config,
+    server: &mut Server,
+    label: &str,
+    clip: &Arc<Clip>,
+    feeder: &Arc<Feeder>,
+) -> Result<((String, String), Vec<LoadClient>)> {
+    let ticket = server.guest_ticket(label)?;
+    let clients = join_room_with(config, server, label, &ticket, clip, feeder).await?;
+    Ok((ticket, clients))
+}
+
 async fn join_room_with(
     config: &Config,
     server: &Server,

@@ -81,6 +81,9 @@ pub struct ServeArgs {
     /// Folder for room recordings [default: recordings/]
     #[arg(long, env = "CONNECT_RIGHT_RECORDINGS_DIR")]
     pub recordings_dir: Option<PathBuf>,
+    /// Folder for live HLS segments, one folder per broadcasting room [default: hls/]
+    #[arg(long, env = "CONNECT_RIGHT_HLS_DIR")]
+    pub hls_dir: Option<PathBuf>,
     /// TOML file with further settings ([http], [media], [auth] sections)
     #[arg(long, env = "CONNECT_RIGHT_CONFIG")]
     pub config: Option<PathBuf>,
@@ -128,6 +131,9 @@ impl ServeArgs {
         }
         if let Some(v) = &self.recordings_dir {
             s.recordings_dir = v.clone();
+        }
+        if let Some(v) = &self.hls_dir {
+            s.media.hls_dir = v.clone();
         }
         if let Some(v) = &self.web_dir {
             s.http.web_dir = v.clone();

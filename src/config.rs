@@ -99,6 +99,9 @@ pub struct MediaSettings {
     pub max_participants: usize,
     /// Most receive-only viewers (socket and WHEP) in one room.
     pub max_viewers: usize,
+    /// Folder under which each room broadcasting HLS gets a folder of its own (removed when
+    /// HLS stops).
+    pub hls_dir: PathBuf,
 }
 
 impl Default for Settings {
@@ -141,6 +144,7 @@ impl Default for MediaSettings {
             jitter_latency_ms: 100,
             max_participants: crate::media::layout::MAX_TILES,
             max_viewers: 100,
+            hls_dir: PathBuf::from("hls"),
         }
     }
 }

@@ -3,6 +3,7 @@
 pub mod admin_cli;
 pub mod app_state;
 pub mod auth;
+pub mod broadcast;
 pub mod cli;
 pub mod config;
 pub mod db;

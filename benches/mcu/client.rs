@@ -314,6 +314,14 @@ impl LoadClient {
         Ok(client)
     }
 
+    /// Pins the composite this client receives to rendition `name` (`auto` unpins).
+    pub fn pin_rendition(&self, name: &str) {
+        let _ = send(
+            &self.out_tx,
+            json!({"type": "rendition", "rendition": name}),
+        );
+    }
+
     /// Stops sending, says `leave`, closes the socket and stops the pipeline.
     pub async fn leave(&mut self) {
         self.feeder.remove(self.feed_id);

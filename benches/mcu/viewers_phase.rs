@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use super::{
     Clip, Config, FIRST_FRAME_TIMEOUT, Feeder, LoadClient, LoadViewer, Receiver, Server, Window,
-    join_room_with, leave_all, measure, round, wait_first_frames,
+    guest_room, leave_all, measure, round, wait_first_frames,
 };
 
 /// How long new viewers get to receive their first key frame.
@@ -23,12 +23,8 @@ pub async fn run(
     ticks: f64,
 ) -> Value {
     let label = "bench-viewers";
-    let ticket = match server.guest_ticket(label) {
-        Ok(t) => t,
-        Err(e) => return json!({"error": format!("{e:#}")}),
-    };
-    let mut clients = match join_room_with(config, server, label, &ticket, clip, feeder).await {
-        Ok(c) => c,
+    let (ticket, mut clients) = match guest_room(config, server, label, clip, feeder).await {
+        Ok(room) => room,
         Err(e) => return json!({"error": format!("{e:#}")}),
     };
     let mut viewers: Vec<LoadViewer> = Vec::new();

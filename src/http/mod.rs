@@ -2,9 +2,11 @@
 
 pub mod api_error;
 pub mod auth;
+pub mod broadcasts;
 pub mod errors;
 pub mod extract;
 pub mod health;
+pub mod hls_files;
 pub mod json;
 pub mod media_sessions;
 pub mod paging;
@@ -51,6 +53,14 @@ pub fn configure(cfg: &mut web::ServiceConfig, web_dir: &std::path::Path) {
                 )
                 .route("/rooms/{id}/recording", web::post().to(recordings::start))
                 .route("/rooms/{id}/recording", web::delete().to(recordings::stop))
+                .route("/rooms/{id}/hls", web::post().to(broadcasts::hls_start))
+                .route("/rooms/{id}/hls", web::get().to(broadcasts::hls_status))
+                .route("/rooms/{id}/hls", web::delete().to(broadcasts::hls_stop))
+                .route("/rooms/{id}/hls/link", web::post().to(broadcasts::hls_link))
+                .route("/rooms/{id}/hls/{file}", web::get().to(hls_files::file))
+                .route("/rooms/{id}/rtmp", web::post().to(broadcasts::rtmp_start))
+                .route("/rooms/{id}/rtmp", web::get().to(broadcasts::rtmp_status))
+                .route("/rooms/{id}/rtmp", web::delete().to(broadcasts::rtmp_stop))
                 .route(
                     "/rooms/{id}/stream-key",
                     web::route()

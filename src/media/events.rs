@@ -27,4 +27,13 @@ pub enum MediaEvent {
         participant: Uuid,
         state: gst_webrtc::WebRTCPeerConnectionState,
     },
+    /// A receiver's feed moved to the rung it was switching to (its first key frame passed).
+    RungSwitched { participant: Uuid },
+    /// A receiver reported on the composite we send it (RTCP), with how many bytes of it we
+    /// had sent by then.
+    LinkReport {
+        participant: Uuid,
+        feedback: super::rtcp::Feedback,
+        sent_bytes: u64,
+    },
 }

@@ -8,6 +8,7 @@ use gst::prelude::*;
 pub enum Fragment {
     Background,
     H264Encoder,
+    H264Rendition,
     Vp8Encoder,
     H264Sender,
     Vp8Sender,
@@ -20,12 +21,17 @@ pub enum Fragment {
     OpusDecoder,
     RecordingVideo,
     RecordingAudio,
+    HlsVideo,
+    HlsAudio,
+    RtmpTap,
+    RtmpPush,
 }
 
 impl Fragment {
-    pub const ALL: [Fragment; 14] = [
+    pub const ALL: [Fragment; 19] = [
         Fragment::Background,
         Fragment::H264Encoder,
+        Fragment::H264Rendition,
         Fragment::Vp8Encoder,
         Fragment::H264Sender,
         Fragment::Vp8Sender,
@@ -38,12 +44,17 @@ impl Fragment {
         Fragment::OpusDecoder,
         Fragment::RecordingVideo,
         Fragment::RecordingAudio,
+        Fragment::HlsVideo,
+        Fragment::HlsAudio,
+        Fragment::RtmpTap,
+        Fragment::RtmpPush,
     ];
 
     fn text(self) -> &'static str {
         match self {
             Fragment::Background => include_str!("../../pipelines/background.pipeline"),
             Fragment::H264Encoder => include_str!("../../pipelines/h264-encoder.pipeline"),
+            Fragment::H264Rendition => include_str!("../../pipelines/h264-rendition.pipeline"),
             Fragment::Vp8Encoder => include_str!("../../pipelines/vp8-encoder.pipeline"),
             Fragment::H264Sender => include_str!("../../pipelines/h264-sender.pipeline"),
             Fragment::Vp8Sender => include_str!("../../pipelines/vp8-sender.pipeline"),
@@ -56,6 +67,10 @@ impl Fragment {
             Fragment::OpusDecoder => include_str!("../../pipelines/opus-decoder.pipeline"),
             Fragment::RecordingVideo => include_str!("../../pipelines/recording-video.pipeline"),
             Fragment::RecordingAudio => include_str!("../../pipelines/recording-audio.pipeline"),
+            Fragment::HlsVideo => include_str!("../../pipelines/hls-video.pipeline"),
+            Fragment::HlsAudio => include_str!("../../pipelines/hls-audio.pipeline"),
+            Fragment::RtmpTap => include_str!("../../pipelines/rtmp-tap.pipeline"),
+            Fragment::RtmpPush => include_str!("../../pipelines/rtmp-push.pipeline"),
         }
     }
 
@@ -137,7 +152,14 @@ mod tests {
                 .build(&format!("{f:?}"), &SAMPLE)
                 .unwrap_or_else(|e| panic!("{f:?}: {e:#}"));
             for name in ["sink", "src"] {
-                if f == Fragment::Background && name == "sink" {
+                // A source has no input, a sink no output; the push is a whole pipeline.
+                let open_end = match f {
+                    Fragment::Background => name == "sink",
+                    Fragment::RtmpTap => name == "src",
+                    Fragment::RtmpPush => true,
+                    _ => false,
+                };
+                if open_end {
                     continue;
                 }
                 let pad = bin

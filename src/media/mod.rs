@@ -5,13 +5,18 @@ pub mod fragments;
 pub mod gst_log;
 pub mod keyframes;
 pub mod layout;
+pub mod link_reports;
 pub mod mixminus;
 pub mod participant;
 pub mod pipeline;
+pub mod rate_control;
+pub mod renditions;
+pub mod rtcp;
 pub mod sdp;
 pub mod shared_encode;
 pub mod teardown;
 pub mod tee;
+pub mod video_feed;
 
 use anyhow::{Result, bail};
 

@@ -17,6 +17,7 @@ use super::pipeline::RoomPipeline;
 use super::sdp::{self, SendCodec};
 use super::shared_encode::SharedKind;
 use super::teardown;
+use super::video_feed::VideoFeed;
 
 /// Process-wide origin of the liveness clock.
 static CLOCK_ORIGIN: std::sync::LazyLock<Instant> = std::sync::LazyLock::new(Instant::now);
@@ -32,7 +33,7 @@ struct TeeSend {
     tee_pad: gst::Pad,
     sender: gst::Bin,
     /// The shared encode the tee belongs to, released with the branch.
-    shared: Option<SharedKind>,
+    shared: SharedKind,
 }
 
 /// What the participant's `webrtcbin` sends back.
@@ -83,8 +84,12 @@ pub struct ParticipantMedia {
     pub last_packet_ms: Arc<AtomicU64>,
     plan: Option<Vec<SendCodec>>,
     downlink: Downlink,
-    /// Branches from the room's tees: the composite, and for viewers the full mix.
+    /// Branches from the room's tees: the VP8 composite, and for viewers the full mix.
     tee_sends: Vec<TeeSend>,
+    /// The H.264 composite, movable between renditions, and its payloader.
+    video_feed: Option<VideoFeed>,
+    video_sender: Option<gst::Bin>,
+    events: UnboundedSender<MediaEvent>,
     pub audio_mix: Option<AudioMix>,
     video_in: Option<VideoInput>,
     pub audio_in: Option<AudioInput>,
@@ -111,7 +116,7 @@ impl ParticipantMedia {
             room.settings.udp_port_max,
         );
         let last_packet_ms = Arc::new(AtomicU64::new(now_ms()));
-        connect_signals(&webrtcbin, id, events, last_packet_ms.clone())?;
+        connect_signals(&webrtcbin, id, events.clone(), last_packet_ms.clone())?;
         room.pipeline.add(&webrtcbin)?;
         webrtcbin.sync_state_with_parent()?;
         Ok(Self {
@@ -123,6 +128,9 @@ impl ParticipantMedia {
             plan: None,
             downlink: Downlink::Participant,
             tee_sends: Vec::new(),
+            video_feed: None,
+            video_sender: None,
+            events,
             audio_mix: None,
             video_in: None,
             audio_in: None,
@@ -155,7 +163,7 @@ impl ParticipantMedia {
                     if downlink == Downlink::Publisher {
                         self.expect_incoming(&offer, index, *codec)?;
                     } else {
-                        self.attach_sender(room, index, *codec)?;
+                        self.attach_sender(room, index, *codec).await?;
                     }
                 }
                 self.plan = Some(plan);
@@ -217,7 +225,7 @@ impl ParticipantMedia {
             .emit_by_name::<()>("add-ice-candidate", &[&m_line, &candidate]);
     }
 
-    fn attach_sender(
+    async fn attach_sender(
         &mut self,
         room: &mut RoomPipeline,
         index: usize,
@@ -230,7 +238,8 @@ impl ParticipantMedia {
         // The SSRC is fixed up front and put in the caps, so that webrtcbin announces the real
         // one in the answer; otherwise it announces SSRC 0 with an RTX group and Chromium
         // decodes the stream but never shows it.
-        let params = [("pt", codec.pt() as i64), ("ssrc", random_ssrc() as i64)];
+        let ssrc = random_ssrc();
+        let params = [("pt", codec.pt() as i64), ("ssrc", i64::from(ssrc))];
         let sender = match codec {
             SendCodec::H264 { .. } => Fragment::H264Sender,
             SendCodec::Vp8 { .. } => Fragment::Vp8Sender,
@@ -261,7 +270,27 @@ impl ParticipantMedia {
             .ok_or_else(|| anyhow!("sender has no sink"))?;
 
         let shared = match codec {
-            SendCodec::H264 { .. } => None,
+            SendCodec::H264 { .. } => {
+                let sent_bytes = super::link_reports::count_sent(&sender)?;
+                super::link_reports::watch(
+                    &self.webrtcbin,
+                    ssrc,
+                    sent_bytes,
+                    self.id,
+                    &self.events,
+                )?;
+                let feed = VideoFeed::start(
+                    room,
+                    &format!("{}-feed{index}", self.prefix),
+                    &sender_sink,
+                    self.id,
+                    self.events.clone(),
+                )
+                .await?;
+                self.video_feed = Some(feed);
+                self.video_sender = Some(sender);
+                return Ok(());
+            }
             SendCodec::Vp8 { .. } => Some(SharedKind::Vp8),
             SendCodec::Opus { .. } if self.downlink == Downlink::Viewer => {
                 Some(SharedKind::FullMixOpus)
@@ -281,10 +310,10 @@ impl ParticipantMedia {
                 return Ok(());
             }
         };
-        let tee = match shared {
-            Some(kind) => room.acquire_shared(kind)?,
-            None => room.h264_tee().clone(),
+        let Some(kind) = shared else {
+            return Ok(());
         };
+        let tee = room.acquire_shared(kind)?;
         let tee_pad = tee
             .request_pad_simple("src_%u")
             .ok_or_else(|| anyhow!("{} gave no pad", tee.name()))?;
@@ -293,7 +322,7 @@ impl ParticipantMedia {
             tee: tee.clone(),
             tee_pad: tee_pad.clone(),
             sender,
-            shared,
+            shared: kind,
         });
         tee_pad
             .link(&sender_sink)
@@ -416,6 +445,26 @@ impl ParticipantMedia {
         }
     }
 
+    /// The rendition (ladder rung) this receiver's H.264 composite comes from, if it gets one.
+    pub fn video_rung(&self) -> Option<usize> {
+        self.video_feed.as_ref().map(VideoFeed::rung)
+    }
+
+    /// Starts moving this receiver to another rung (a no-op without an H.264 downlink).
+    pub async fn switch_rung(&mut self, room: &mut RoomPipeline, rung: usize) -> Result<()> {
+        match self.video_feed.as_mut() {
+            Some(feed) => feed.switch_to(room, rung).await,
+            None => Ok(()),
+        }
+    }
+
+    /// Removes the branch of a rung this receiver has left.
+    pub async fn prune_feed(&mut self, room: &mut RoomPipeline) {
+        if let Some(feed) = self.video_feed.as_mut() {
+            feed.prune(room).await;
+        }
+    }
+
     /// True once the participant's camera has a tile.
     pub fn has_video(&self) -> bool {
         self.video_in.is_some()
@@ -440,9 +489,13 @@ impl ParticipantMedia {
         for send in std::mem::take(&mut self.tee_sends) {
             teardown::unlink_tee_pad(&send.tee, send.tee_pad).await;
             elements.push(send.sender.upcast());
-            if let Some(kind) = send.shared {
-                room.release_shared(kind).await;
-            }
+            room.release_shared(send.shared).await;
+        }
+        if let Some(feed) = self.video_feed.take() {
+            elements.push(feed.teardown(room).await);
+        }
+        if let Some(sender) = self.video_sender.take() {
+            elements.push(sender.upcast());
         }
         if let Some(mix) = self.audio_mix.take() {
             elements.extend([mix.silence, mix.mixer, mix.sender.upcast()]);

@@ -18,12 +18,16 @@ use gst::prelude::*;
 use super::fragments::{Fragment, make};
 use super::keyframes::{self, KeyframeStats};
 use super::layout::Size;
+use super::renditions::Ladder;
 use super::shared_encode::{SharedEncode, SharedKind};
 use crate::config::MediaSettings;
 
 /// Key frames at least this often (in frames) even without requests, so a receiver that lost
 /// one recovers without a round trip.
 const KEYFRAME_INTERVAL_SECS: i64 = 2;
+
+/// Tee names of the ladder's rungs (rung 0 is the room's own `h264-tee`).
+const RENDITION_TEES: [&str; 3] = ["h264-tee", "rendition-1-tee", "rendition-2-tee"];
 
 /// One room's GStreamer pipeline and its shared elements.
 pub struct RoomPipeline {
@@ -37,6 +41,8 @@ pub struct RoomPipeline {
     /// Encodes made while someone uses them (see [`SharedKind`]).
     shared: HashMap<SharedKind, SharedEncode>,
     pub canvas: Size,
+    /// The sizes receivers can be moved between; rung 0 is the encode above.
+    pub ladder: Ladder,
     pub settings: MediaSettings,
     pub keyframes: Arc<KeyframeStats>,
 }
@@ -125,6 +131,7 @@ impl RoomPipeline {
             audio_tee,
             shared: HashMap::new(),
             canvas,
+            ladder: Ladder::for_room(settings),
             settings: settings.clone(),
             keyframes,
         })
@@ -176,6 +183,27 @@ impl RoomPipeline {
                 Fragment::OpusEncoder.build("full-mix-opus", &[])?,
                 "full-mix-opus-tee",
             ),
+            SharedKind::Rendition(rung) => {
+                let rendition = self
+                    .ladder
+                    .rungs()
+                    .get(rung)
+                    .filter(|_| rung > 0)
+                    .ok_or_else(|| anyhow!("the ladder has no rung {rung}"))?;
+                (
+                    self.raw_tee.clone(),
+                    Fragment::H264Rendition.build(
+                        &format!("rendition-{}", rendition.name),
+                        &[
+                            ("width", i64::from(rendition.width)),
+                            ("height", i64::from(rendition.height)),
+                            ("bitrate_kbps", i64::from(rendition.bitrate_kbps)),
+                            ("keyint", framerate * KEYFRAME_INTERVAL_SECS),
+                        ],
+                    )?,
+                    RENDITION_TEES.get(rung).copied().unwrap_or("rendition-tee"),
+                )
+            }
             SharedKind::FullMixAac => (
                 self.audio_tee.clone(),
                 Fragment::AacEncoder.build("full-mix-aac", &[])?,
@@ -195,6 +223,23 @@ impl RoomPipeline {
         }
     }
 
+    /// The tee of rung `rung`'s H.264, starting its encode if nobody was on it. Each call is
+    /// matched by one [`RoomPipeline::release_rung`].
+    pub fn acquire_rung(&mut self, rung: usize) -> Result<gst::Element> {
+        if rung == 0 {
+            Ok(self.h264_tee.clone())
+        } else {
+            self.acquire_shared(SharedKind::Rendition(rung))
+        }
+    }
+
+    /// One receiver left rung `rung`; a smaller rung nobody is on stops encoding.
+    pub async fn release_rung(&mut self, rung: usize) {
+        if rung > 0 {
+            self.release_shared(SharedKind::Rendition(rung)).await;
+        }
+    }
+
     /// Asks the encoder(s) for a key frame, e.g. when a receiver connects.
     pub fn request_keyframe(&self) {
         // Sent into the encoder's output pad, past the coalescing probe on the tee: the
@@ -204,7 +249,15 @@ impl RoomPipeline {
             .shared
             .get(&SharedKind::Vp8)
             .and_then(SharedEncode::encoder_src);
-        for pad in h264.iter().chain(vp8.iter()) {
+        let rungs = self.shared.iter().filter_map(|(kind, shared)| match kind {
+            SharedKind::Rendition(_) => shared.encoder_src(),
+            _ => None,
+        });
+        for pad in h264
+            .iter()
+            .chain(vp8.iter())
+            .chain(rungs.collect::<Vec<_>>().iter())
+        {
             super::keyframes::request_keyframe(pad);
         }
     }

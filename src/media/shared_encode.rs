@@ -17,6 +17,8 @@ pub enum SharedKind {
     FullMixOpus,
     /// The full room mix in AAC (from the room-mix tee), for HLS and RTMP.
     FullMixAac,
+    /// A smaller H.264 rendition of the composite (rung 1 or 2 of the ladder).
+    Rendition(usize),
 }
 
 /// One running shared encode: a branch from `source` through `encoder` into `tee`.

@@ -87,10 +87,17 @@ pub enum RoomCommand {
         asker: Asker,
         reply: oneshot::Sender<Result<crate::recording::RecordingView, RoomError>>,
     },
+    /// Pin `participant`'s composite to the rendition `name`, or (`None`) let its link decide.
+    PinRendition {
+        participant: Uuid,
+        name: Option<String>,
+    },
     /// The room's layout setting changed.
     SetLayout {
         layout: super::directory::Layout,
     },
+    /// HLS and RTMP control and status (see `crate::broadcast`).
+    Broadcast(crate::broadcast::BroadcastCommand),
     /// The server is stopping, or the room was deleted: tell everyone `notice` (if any),
     /// remove them, stop the pipeline, then reply.
     Shutdown {
@@ -165,6 +172,23 @@ impl RoomHandle {
             .await
             .map_err(|_| RoomError::Closed)?;
         answer.await.map_err(|_| RoomError::Closed)?
+    }
+
+    /// Sends the broadcast command `make` builds around a reply channel, and waits for the
+    /// reply; a room that has gone away is `Closed`.
+    pub async fn broadcast<T>(
+        &self,
+        make: impl FnOnce(
+            oneshot::Sender<Result<T, crate::broadcast::BroadcastError>>,
+        ) -> crate::broadcast::BroadcastCommand,
+    ) -> Result<T, crate::broadcast::BroadcastError> {
+        use crate::broadcast::BroadcastError;
+        let (reply, answer) = oneshot::channel();
+        self.commands
+            .send(RoomCommand::Broadcast(make(reply)))
+            .await
+            .map_err(|_| BroadcastError::Closed)?;
+        answer.await.map_err(|_| BroadcastError::Closed)?
     }
 
     /// Delivers a command; a room that has gone away drops it (its members are gone too).

@@ -39,7 +39,9 @@ struct Member {
     media: Option<ParticipantMedia>,
 }
 
+mod broadcast;
 mod recording;
+mod renditions;
 
 pub(super) struct Room {
     handle: RoomHandle,
@@ -59,6 +61,10 @@ pub(super) struct Room {
     recording: Option<recording::ActiveRecording>,
     /// An auto-record room records once per session (from first join to empty).
     session_recorded: bool,
+    /// HLS and RTMP output, while running.
+    broadcasts: broadcast::Broadcasts,
+    /// Each receiver's link and the rendition it is on (see `room/renditions.rs`).
+    links: std::collections::HashMap<Uuid, renditions::Link>,
 }
 
 impl Room {
@@ -78,6 +84,8 @@ impl Room {
             room_name: String::new(),
             recording: None,
             session_recorded: false,
+            broadcasts: Default::default(),
+            links: std::collections::HashMap::new(),
         }
     }
 
@@ -132,6 +140,7 @@ impl Room {
         }
         // A recording is finished before anything else goes (the server may be stopping).
         self.stop_recording(true).await;
+        self.stop_broadcasts().await;
         // Members still here when the room stops (server shutdown) are closed; their media
         // goes with the whole pipeline at once rather than branch by branch.
         for member in self.members.drain(..) {
@@ -185,6 +194,9 @@ impl Room {
                 };
                 let _ = reply.send(result);
             }
+            RoomCommand::PinRendition { participant, name } => {
+                self.pin_rendition(participant, name.as_deref()).await;
+            }
             RoomCommand::SetLayout { layout } => {
                 self.layout = layout;
                 self.relayout();
@@ -202,6 +214,7 @@ impl Room {
                     self.broadcast_roster();
                 }
             }
+            RoomCommand::Broadcast(command) => self.on_broadcast(command).await,
             // Handled by the loop in `run`.
             RoomCommand::Shutdown { done, .. } => {
                 let _ = done.send(());
@@ -289,6 +302,9 @@ impl Room {
                     urls: vec![u.clone()],
                 })
                 .collect(),
+            renditions: crate::media::renditions::Ladder::for_room(&self.settings)
+                .rungs()
+                .to_vec(),
         };
         let _ = outbound.try_send(Outbound::Message(joined));
         tracing::info!(participant = %id, name = %request.name, "joined");
@@ -305,6 +321,7 @@ impl Room {
         self.note_for_recording("joined", id, &request.name);
         // A joiner (or a reconnecting client) learns of a recording already running.
         self.tell_recording_state(id);
+        self.tell_broadcast_state(id);
         if request.auto_record
             && !self.session_recorded
             && self.recording.is_none()
@@ -320,6 +337,8 @@ impl Room {
         match result {
             Ok(answer) => {
                 self.send(participant, ServerMessage::Answer { sdp: answer });
+                // Tells the receiver which rendition it starts on.
+                self.on_rung_switched(participant).await;
                 self.wire_mix_for(participant);
                 if self.room_mix_heard() {
                     self.feed_room_mix();
@@ -480,6 +499,7 @@ impl Room {
     /// Whether anything hears the full room mix: a recording, or a viewer with media.
     fn room_mix_heard(&self) -> bool {
         self.recording.is_some()
+            || self.broadcasts.hears_room_mix()
             || self
                 .members
                 .iter()
@@ -585,6 +605,12 @@ impl Room {
                 pad,
                 probe,
             } => self.on_incoming_stream(participant, pad, probe).await,
+            MediaEvent::LinkReport {
+                participant,
+                feedback,
+                sent_bytes,
+            } => self.on_link_report(participant, feedback, sent_bytes).await,
+            MediaEvent::RungSwitched { participant } => self.on_rung_switched(participant).await,
             MediaEvent::GatheringComplete { participant } => {
                 if let Some(member) = self.members.iter().find(|m| m.id == participant) {
                     let _ = member.outbound.try_send(Outbound::CandidatesDone);
@@ -755,6 +781,7 @@ impl Room {
             return;
         };
         let member = self.members.remove(index);
+        self.links.remove(&participant);
         if let Some(reason) = reason {
             let _ = member.outbound.try_send(Outbound::Message(reason));
             let _ = member.outbound.try_send(Outbound::Close);
@@ -776,6 +803,7 @@ impl Room {
             // record again.
             self.stop_recording(false).await;
             self.session_recorded = false;
+            self.stop_broadcasts().await;
         }
     }
 

@@ -36,6 +36,8 @@ pub enum ClientMessage {
     },
     /// A presenter, the owner or an admin starts (`action: "start"`) or stops the recording.
     Recording { action: String },
+    /// Pin the composite to one rendition by name, or `auto` to let the link decide.
+    Rendition { rendition: String },
 }
 
 /// One entry of the roster.
@@ -59,6 +61,8 @@ pub enum ServerMessage {
         room_name: String,
         role: String,
         ice_servers: Vec<IceServer>,
+        /// The sizes of the composite this room offers, largest first.
+        renditions: Vec<crate::media::renditions::Rendition>,
     },
     /// The server's answer to an offer.
     Answer { sdp: String },
@@ -73,9 +77,19 @@ pub enum ServerMessage {
         participants: Vec<RosterEntry>,
         viewers: usize,
     },
+    /// The composite this member receives is now this rendition.
+    Rendition {
+        rendition: String,
+        width: i32,
+        height: i32,
+        pinned: bool,
+    },
     /// Recording of the room started or stopped (everyone is told).
     #[serde(rename_all = "camelCase")]
     Recording { state: String, recording_id: String },
+    /// The room's broadcasts: HLS on or off, and the RTMP push's state (`off`,
+    /// `connecting`, `live`, `retrying`); sent to everyone on every change.
+    Broadcast { hls: bool, rtmp: String },
     /// A request was refused.
     Error { code: ErrorCode, message: String },
 }
@@ -127,10 +141,17 @@ mod tests {
             room_name: "Standup".into(),
             role: "participant".into(),
             ice_servers: vec![],
+            renditions: vec![crate::media::renditions::Rendition {
+                name: "low".into(),
+                width: 320,
+                height: 180,
+                bitrate_kbps: 150,
+            }],
         };
         assert_eq!(
             serde_json::to_value(&m).expect("serialises"),
-            json!({"type":"joined","participantId":"p","room":"r","roomName":"Standup","role":"participant","iceServers":[]})
+            json!({"type":"joined","participantId":"p","room":"r","roomName":"Standup","role":"participant","iceServers":[],
+                   "renditions":[{"name":"low","width":320,"height":180}]})
         );
     }
 

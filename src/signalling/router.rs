@@ -101,6 +101,10 @@ pub enum Action {
     Recording {
         start: bool,
     },
+    /// Pin a rendition by name; `None` lets the link decide again.
+    Rendition {
+        name: Option<String>,
+    },
 }
 
 /// A refusal, sent back as an `error` message.
@@ -128,7 +132,15 @@ impl RouteError {
     }
 }
 
-const KNOWN_TYPES: [&str; 6] = ["join", "offer", "ice", "leave", "setRole", "recording"];
+const KNOWN_TYPES: [&str; 7] = [
+    "join",
+    "offer",
+    "ice",
+    "leave",
+    "setRole",
+    "recording",
+    "rendition",
+];
 
 /// Parses one text frame.
 pub fn decode(text: &str) -> Result<ClientMessage, RouteError> {
@@ -203,6 +215,21 @@ pub fn route(joined: bool, message: ClientMessage) -> Result<Action, RouteError>
                 "recording takes action start or stop",
             )),
         },
+        ClientMessage::Rendition { rendition } => match rendition.as_str() {
+            "auto" => Ok(Action::Rendition { name: None }),
+            name if (1..=16).contains(&name.len())
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()) =>
+            {
+                Ok(Action::Rendition {
+                    name: Some(name.to_owned()),
+                })
+            }
+            _ => Err(RouteError::bad_request(
+                "rendition takes auto or a rendition name from joined",
+            )),
+        },
         ClientMessage::SetRole {
             participant_id,
             role,
@@ -260,6 +287,32 @@ mod tests {
         assert!(
             !format!("{ask:?}").contains("crs_x"),
             "tokens are never printed"
+        );
+    }
+
+    #[test]
+    fn a_rendition_is_auto_or_a_plain_name() {
+        let a = decode(r#"{"type":"rendition","rendition":"auto"}"#)
+            .and_then(|m| route(true, m))
+            .expect("valid");
+        assert_eq!(a, Action::Rendition { name: None });
+        let a = decode(r#"{"type":"rendition","rendition":"low"}"#)
+            .and_then(|m| route(true, m))
+            .expect("valid");
+        assert_eq!(
+            a,
+            Action::Rendition {
+                name: Some("low".into())
+            }
+        );
+        for bad in [r#""""#, r#""LOW""#, r#""../x""#, "7"] {
+            let text = format!(r#"{{"type":"rendition","rendition":{bad}}}"#);
+            assert_eq!(code_of(true, &text), ErrorCode::BadRequest, "{text}");
+        }
+        assert_eq!(
+            code_of(false, r#"{"type":"rendition","rendition":"low"}"#),
+            ErrorCode::BadRequest,
+            "before join"
         );
     }
 

@@ -192,6 +192,10 @@ impl SocketSession {
                     return self.send(&e.to_message()).await;
                 }
             }
+            Action::Rendition { name } => {
+                self.to_room(|participant| RoomCommand::PinRendition { participant, name })
+                    .await
+            }
             Action::SetRole { participant, role } => {
                 if let Err(e) = self.set_role(participant, role).await {
                     return self.send(&e.to_message()).await;

@@ -408,6 +408,9 @@ pub struct PeerOptions {
     /// Decodes what arrives (false: only counts video frames as they arrive over RTP, the
     /// way many viewers fit on one machine).
     pub decode: bool,
+    /// Sends moving noise instead of a flat colour, so that every encode of the composite
+    /// needs its full bit rate (a flat picture compresses to almost nothing).
+    pub noise: bool,
 }
 
 impl PeerOptions {
@@ -417,6 +420,7 @@ impl PeerOptions {
             audio_channels: 1,
             viewer: false,
             decode: true,
+            noise: false,
         }
     }
 
@@ -457,6 +461,11 @@ fn build_pipeline(
 ) -> Result<gst::Pipeline> {
     let channels = options.audio_channels;
     let argb = 0xff00_0000u32 | (rgb[0] as u32) << 16 | (rgb[1] as u32) << 8 | rgb[2] as u32;
+    let picture = if options.noise {
+        "pattern=snow".to_owned()
+    } else {
+        format!("pattern=solid-color foreground-color={argb}")
+    };
     let description = format!(
         "webrtcbin name=webrtc bundle-policy=max-bundle \
          audiotestsrc is-live=true wave=sine freq={tone_hz} volume=0.3 ! \
@@ -464,7 +473,7 @@ fn build_pipeline(
            opusenc ! rtpopuspay pt=111 ! \
            capsfilter caps=application/x-rtp,media=audio,encoding-name=OPUS,payload=111,clock-rate=48000 ! \
            webrtc.sink_0 \
-         videotestsrc is-live=true pattern=solid-color foreground-color={argb} ! \
+         videotestsrc is-live=true {picture} ! \
            video/x-raw,width=640,height=360,framerate=30/1 ! videoconvert ! queue ! {} ! webrtc.sink_1",
         options.codec.encoder_chain()
     );

@@ -65,10 +65,29 @@ impl TestServer {
         database_url: Option<&str>,
         extra_config: &str,
     ) -> Result<Self> {
+        Self::start_at(
+            free_addr("127.0.0.1")?,
+            extra_args,
+            database_url,
+            extra_config,
+        )
+    }
+
+    /// Starts listening on a free port of `ip` (an address of this host other than loopback,
+    /// for clients in another network namespace).
+    pub fn start_on(ip: &str) -> Result<Self> {
+        Self::start_at(free_addr(ip)?, &[], None, "")
+    }
+
+    fn start_at(
+        addr: SocketAddr,
+        extra_args: &[&str],
+        database_url: Option<&str>,
+        extra_config: &str,
+    ) -> Result<Self> {
         let dir = tempfile::tempdir().context("creating the server's temporary folder")?;
         let recordings = dir.path().join("recordings");
         std::fs::create_dir_all(&recordings)?;
-        let addr = free_loopback_addr()?;
         let log_path = dir.path().join("server.log");
         let config_path = dir.path().join("test.toml");
         // Extra lines land in [auth] unless they open a section; a test that sets the argon2
@@ -101,6 +120,10 @@ impl TestServer {
                 concat!(env!("CARGO_MANIFEST_DIR"), "/web/dist").to_owned(),
             ),
             ("DATABASE_URL".to_owned(), database_url),
+            (
+                "CONNECT_RIGHT_HLS_DIR".to_owned(),
+                dir.path().join("hls").display().to_string(),
+            ),
         ];
         let child = spawn(&args, &envs, &log_path)?;
         let mut server = TestServer {
@@ -193,7 +216,7 @@ impl TestServer {
         self.child.id()
     }
 
-    /// The folder holding the database and `recordings/`.
+    /// The folder holding the database, `recordings/` and `hls/`.
     pub fn data_dir(&self) -> &Path {
         self.dir.path()
     }
@@ -247,9 +270,9 @@ impl Drop for TestServer {
     }
 }
 
-/// A loopback address with a port that was free a moment ago.
-fn free_loopback_addr() -> Result<SocketAddr> {
-    let listener = TcpListener::bind("127.0.0.1:0").context("binding a probe socket")?;
+/// An address of `ip` with a port that was free a moment ago.
+fn free_addr(ip: &str) -> Result<SocketAddr> {
+    let listener = TcpListener::bind((ip, 0)).context("binding a probe socket")?;
     Ok(listener.local_addr()?)
 }
 

@@ -8,8 +8,14 @@ import {
   login,
   logout,
   me,
+  getRtmp,
+  getStreamKey,
+  hlsLink,
   parseRetryAfter,
   recordingLink,
+  startHls,
+  startRtmp,
+  stopRtmp,
   updateUser,
 } from './http';
 
@@ -142,6 +148,61 @@ describe('http error mapping', () => {
     stubFetch(() => json(200, { user: USER }));
     const err = await failure(login('ana', 'x'));
     expect(err.code).toBe('bad_response');
+  });
+});
+
+describe('broadcast requests', () => {
+  it('posts the RTMP address and reads the state it starts in', async () => {
+    const fetchMock = stubFetch(() => json(201, { active: true, state: 'connecting', target: 'rtmp://live.example.com/app/••••' }));
+    const state = await startRtmp('t0k', 'r 1', 'rtmp://live.example.com/app/secret');
+    expect(state).toEqual({
+      active: true,
+      state: 'connecting',
+      target: 'rtmp://live.example.com/app/••••',
+      attempts: 0,
+      lastError: null,
+      retryInMs: null,
+    });
+    const [url, init] = fetchMock.mock.calls[0];
+    expect(url).toBe('/api/rooms/r%201/rtmp');
+    expect(init?.method).toBe('POST');
+    expect(JSON.parse(String(init?.body))).toEqual({ url: 'rtmp://live.example.com/app/secret' });
+    expect((init?.headers as Record<string, string>).Authorization).toBe('Bearer t0k');
+  });
+
+  it('reads a retrying push, and an idle one that says only that it is off', async () => {
+    stubFetch(() =>
+      json(200, { active: true, state: 'retrying', target: 't', attempts: 3, lastError: 'connection refused', retryInMs: 4000 }),
+    );
+    expect(await getRtmp('t0k', 'r1')).toMatchObject({ state: 'retrying', attempts: 3, lastError: 'connection refused', retryInMs: 4000 });
+    stubFetch(() => json(200, { active: false }));
+    expect(await getRtmp('t0k', 'r1')).toMatchObject({ active: false, state: null, attempts: 0 });
+    stubFetch(() => json(200, { state: 'live' }));
+    expect((await failure(getRtmp('t0k', 'r1'))).code).toBe('bad_response');
+  });
+
+  it('starts HLS with its first playlist link, and asks for fresh ones', async () => {
+    const fetchMock = stubFetch(() =>
+      json(201, { active: true, startedAt: '2026-01-01T00:00:00Z', playlist: { url: '/p.m3u8?sig=1', expiresAt: '2026-01-01T00:05:00Z' } }),
+    );
+    expect(await startHls('t0k', 'r1')).toEqual({
+      active: true,
+      startedAt: '2026-01-01T00:00:00Z',
+      playlist: { url: '/p.m3u8?sig=1', expiresAt: '2026-01-01T00:05:00Z' },
+    });
+    expect(fetchMock.mock.calls[0][0]).toBe('/api/rooms/r1/hls');
+    stubFetch(() => json(200, { url: '/p.m3u8?sig=2', expiresAt: '2026-01-01T00:10:00Z' }));
+    expect((await hlsLink('t0k', 'r1')).url).toBe('/p.m3u8?sig=2');
+  });
+
+  it('reads whether a stream key exists, and takes 204 for a stop', async () => {
+    stubFetch(() => json(200, { exists: true, createdAt: '2026-01-01T00:00:00Z' }));
+    expect(await getStreamKey('t0k', 'r1')).toEqual({ exists: true, createdAt: '2026-01-01T00:00:00Z' });
+    stubFetch(() => json(200, { exists: false }));
+    expect(await getStreamKey('t0k', 'r1')).toEqual({ exists: false, createdAt: null });
+    const fetchMock = stubFetch(() => new Response(null, { status: 204 }));
+    await expect(stopRtmp('t0k', 'r1')).resolves.toBeUndefined();
+    expect(fetchMock.mock.calls[0][1]?.method).toBe('DELETE');
   });
 });
 

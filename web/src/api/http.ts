@@ -196,6 +196,11 @@ async function send(method: string, path: string, { body, token }: RequestOption
 }
 
 async function request<T>(method: string, path: string, check: (v: unknown) => v is T, options: RequestOptions = {}) {
+  return requestParsed(method, path, (v) => (check(v) ? v : null), options);
+}
+
+/** `request` for replies that are normalised on the way in rather than only checked. */
+async function requestParsed<T>(method: string, path: string, parse: (v: unknown) => T | null, options: RequestOptions = {}) {
   const response = await send(method, path, options);
   let value: unknown;
   try {
@@ -203,8 +208,9 @@ async function request<T>(method: string, path: string, check: (v: unknown) => v
   } catch {
     value = undefined;
   }
-  if (!check(value)) throw new ApiError(response.status, 'bad_response', 'The server sent a reply this page does not understand.');
-  return value;
+  const parsed = parse(value);
+  if (parsed === null) throw new ApiError(response.status, 'bad_response', 'The server sent a reply this page does not understand.');
+  return parsed;
 }
 
 export const register = (username: string, password: string) =>
@@ -265,3 +271,108 @@ export const getRoom = (token: string, id: string) =>
 
 export const createInvite = (token: string, roomId: string, role: InviteRole = 'participant') =>
   request('POST', `/api/rooms/${encodeURIComponent(roomId)}/invites`, isInvite, { token, body: { role } });
+
+// ── Broadcasting: the room's stream key (WHIP), HLS and RTMP push ──
+
+/** `POST /api/rooms/{id}/stream-key`: the key is in this reply only. */
+export interface StreamKey {
+  key: string;
+  createdAt: string;
+}
+
+/** `GET /api/rooms/{id}/stream-key`: whether the room has a key, never the key. */
+export interface StreamKeyState {
+  exists: boolean;
+  createdAt: string | null;
+}
+
+export interface HlsState {
+  active: boolean;
+  startedAt: string | null;
+}
+
+/** `POST /api/rooms/{id}/hls` also hands out the first signed playlist link. */
+export interface HlsStarted extends HlsState {
+  playlist: SignedLink | null;
+}
+
+export type RtmpPhase = 'connecting' | 'live' | 'retrying';
+
+export interface RtmpState {
+  active: boolean;
+  /** Null while no push runs. */
+  state: RtmpPhase | null;
+  /** The address pushed to, with its stream key redacted by the server. */
+  target: string | null;
+  attempts: number;
+  lastError: string | null;
+  /** While `retrying`: how long until the next attempt. */
+  retryInMs: number | null;
+}
+
+const RTMP_PHASES: readonly string[] = ['connecting', 'live', 'retrying'];
+const optionalString = (v: unknown): string | null => (isString(v) && v !== '' ? v : null);
+const optionalNumber = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : null);
+
+export function parseStreamKeyState(v: unknown): StreamKeyState | null {
+  if (!isObject(v) || typeof v.exists !== 'boolean') return null;
+  return { exists: v.exists, createdAt: v.exists ? optionalString(v.createdAt) : null };
+}
+
+export function parseHlsState(v: unknown): HlsStarted | null {
+  if (!isObject(v) || typeof v.active !== 'boolean') return null;
+  return {
+    active: v.active,
+    startedAt: optionalString(v.startedAt),
+    playlist: isSignedLink(v.playlist) ? { url: v.playlist.url, expiresAt: String(v.playlist.expiresAt ?? '') } : null,
+  };
+}
+
+/** Lenient about what an idle push leaves out (`{"active": false}` is enough). */
+export function parseRtmpState(v: unknown): RtmpState | null {
+  if (!isObject(v) || typeof v.active !== 'boolean') return null;
+  const state = isString(v.state) && RTMP_PHASES.includes(v.state) ? (v.state as RtmpPhase) : null;
+  return {
+    active: v.active,
+    state: v.active ? (state ?? 'connecting') : null,
+    target: optionalString(v.target),
+    attempts: optionalNumber(v.attempts) ?? 0,
+    lastError: optionalString(v.lastError),
+    retryInMs: optionalNumber(v.retryInMs),
+  };
+}
+
+const roomPath = (roomId: string, rest: string) => `/api/rooms/${encodeURIComponent(roomId)}/${rest}`;
+const isStreamKey = (v: unknown): v is StreamKey => isObject(v) && isString(v.key) && v.key !== '';
+
+/** Makes a new stream key, replacing (and disabling) the room's previous one. */
+export const createStreamKey = (token: string, roomId: string) =>
+  request('POST', roomPath(roomId, 'stream-key'), isStreamKey, { token });
+
+export const getStreamKey = (token: string, roomId: string) =>
+  requestParsed('GET', roomPath(roomId, 'stream-key'), parseStreamKeyState, { token });
+
+export const deleteStreamKey = async (token: string, roomId: string): Promise<void> => {
+  await send('DELETE', roomPath(roomId, 'stream-key'), { token });
+};
+
+export const startHls = (token: string, roomId: string) => requestParsed('POST', roomPath(roomId, 'hls'), parseHlsState, { token });
+
+export const getHls = (token: string, roomId: string) => requestParsed('GET', roomPath(roomId, 'hls'), parseHlsState, { token });
+
+/** A fresh signed playlist URL (relative to the server), valid for minutes. */
+export const hlsLink = (token: string, roomId: string) => request('POST', roomPath(roomId, 'hls/link'), isSignedLink, { token });
+
+export const stopHls = async (token: string, roomId: string): Promise<void> => {
+  await send('DELETE', roomPath(roomId, 'hls'), { token });
+};
+
+/** `url` is `rtmp://host/app/streamkey` (or `rtmps://`). */
+export const startRtmp = (token: string, roomId: string, url: string) =>
+  requestParsed('POST', roomPath(roomId, 'rtmp'), parseRtmpState, { token, body: { url } });
+
+export const getRtmp = (token: string, roomId: string) => requestParsed('GET', roomPath(roomId, 'rtmp'), parseRtmpState, { token });
+
+export const stopRtmp = async (token: string, roomId: string): Promise<void> => {
+  await send('DELETE', roomPath(roomId, 'rtmp'), { token });
+};

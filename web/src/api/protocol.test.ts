@@ -50,6 +50,52 @@ describe('parseServerMessage', () => {
     expect(parseServerMessage('{"type":"recording","state":"stopped"}')).toBeNull();
   });
 
+  it('reads the renditions of joined, largest first, and leaves them out when absent or unusable', () => {
+    const msg = parseServerMessage(
+      '{"type":"joined","participantId":"p1","room":"abc","role":"viewer","iceServers":[],' +
+        '"renditions":[{"name":"high","width":1280,"height":720},{"name":"huge","width":1,"height":1},' +
+        '{"name":"medium","width":640,"height":"360"},{"name":"low","width":320,"height":180}]}',
+    );
+    expect(msg && msg.type === 'joined' && msg.renditions).toEqual([
+      { name: 'high', width: 1280, height: 720 },
+      { name: 'low', width: 320, height: 180 },
+    ]);
+    const old = parseServerMessage('{"type":"joined","participantId":"p1","iceServers":[]}');
+    expect(old && 'renditions' in old).toBe(false);
+    const junk = parseServerMessage('{"type":"joined","participantId":"p1","renditions":[{"name":"x"}]}');
+    expect(junk && 'renditions' in junk).toBe(false);
+  });
+
+  it('reads broadcast state and skips one with an unknown RTMP state', () => {
+    expect(parseServerMessage('{"type":"broadcast","hls":true,"rtmp":"retrying"}')).toEqual({
+      type: 'broadcast',
+      hls: true,
+      rtmp: 'retrying',
+    });
+    expect(parseServerMessage('{"type":"broadcast","hls":false,"rtmp":"off","extra":1}')).toEqual({
+      type: 'broadcast',
+      hls: false,
+      rtmp: 'off',
+    });
+    expect(parseServerMessage('{"type":"broadcast","hls":true,"rtmp":"exploded"}')).toBeNull();
+    expect(parseServerMessage('{"type":"broadcast","hls":"yes","rtmp":"off"}')).toBeNull();
+    expect(parseServerMessage('{"type":"broadcast","rtmp":"off"}')).toBeNull();
+  });
+
+  it('reads the rendition the server moved us to', () => {
+    expect(parseServerMessage('{"type":"rendition","rendition":"medium","width":640,"height":360,"pinned":true}')).toEqual({
+      type: 'rendition',
+      rendition: 'medium',
+      width: 640,
+      height: 360,
+      pinned: true,
+    });
+    expect(parseServerMessage('{"type":"rendition","rendition":"low","width":320,"height":180}')).toMatchObject({ pinned: false });
+    expect(parseServerMessage('{"type":"rendition","rendition":"auto","width":640,"height":360}')).toBeNull();
+    expect(parseServerMessage('{"type":"rendition","rendition":"low","width":-1,"height":180}')).toBeNull();
+    expect(parseServerMessage('{"type":"rendition","rendition":"low"}')).toBeNull();
+  });
+
   it('returns null for unknown types, bad JSON and missing fields', () => {
     for (const text of ['{"type":"layout"}', 'not json', '[]', 'null', '{"type":"answer"}', '{"type":"ice"}']) {
       expect(parseServerMessage(text)).toBeNull();

@@ -54,13 +54,32 @@ export interface SetRoleMessage {
   role: 'presenter' | 'participant';
 }
 
+/** A size of the composite the server encodes; largest first in `joined`. */
+export type RenditionName = 'high' | 'medium' | 'low';
+
+/** `auto` lets the server choose by what the link carries; a name pins that size. */
+export type RenditionChoice = 'auto' | RenditionName;
+
+/** Pins the rendition this client receives, or hands the choice back to the server. */
+export interface RenditionChoiceMessage {
+  type: 'rendition';
+  rendition: RenditionChoice;
+}
+
 export type ClientMessage =
   | JoinMessage
   | OfferMessage
   | IceMessage
   | LeaveMessage
   | RecordingControlMessage
-  | SetRoleMessage;
+  | SetRoleMessage
+  | RenditionChoiceMessage;
+
+export interface Rendition {
+  name: RenditionName;
+  width: number;
+  height: number;
+}
 
 export interface JoinedMessage {
   type: 'joined';
@@ -70,6 +89,8 @@ export interface JoinedMessage {
   roomName: string;
   role: Role;
   iceServers: RTCIceServer[];
+  /** The sizes on offer, largest first; absent from servers that have only one. */
+  renditions?: Rendition[];
 }
 
 export interface AnswerMessage {
@@ -103,12 +124,33 @@ export interface RecordingMessage {
   recordingId: string;
 }
 
+export type RtmpBroadcastState = 'off' | 'connecting' | 'live' | 'retrying';
+
+/** What the room sends out (HLS, an RTMP push); on every change and after `joined` when something is on. */
+export interface BroadcastMessage {
+  type: 'broadcast';
+  hls: boolean;
+  rtmp: RtmpBroadcastState;
+}
+
+/** The rendition the server now sends this client (after the answer and on every move). */
+export interface RenditionMessage {
+  type: 'rendition';
+  rendition: RenditionName;
+  width: number;
+  height: number;
+  /** The client pinned it; false when the server chose. */
+  pinned: boolean;
+}
+
 export type ServerMessage =
   | JoinedMessage
   | AnswerMessage
   | IceMessage
   | RosterMessage
   | RecordingMessage
+  | BroadcastMessage
+  | RenditionMessage
   | ErrorMessage;
 
 type Json = Record<string, unknown>;
@@ -119,6 +161,24 @@ const isString = (v: unknown): v is string => typeof v === 'string';
 function parseRosterEntry(v: unknown): RosterEntry | null {
   if (!isObject(v) || !isString(v.id) || !isString(v.name)) return null;
   return { id: v.id, name: v.name, role: isString(v.role) ? v.role : 'participant' };
+}
+
+const RENDITION_NAMES: readonly string[] = ['high', 'medium', 'low'];
+const RTMP_STATES: readonly string[] = ['off', 'connecting', 'live', 'retrying'];
+const isRenditionName = (v: unknown): v is RenditionName => isString(v) && RENDITION_NAMES.includes(v);
+const isDimension = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v > 0 && v <= 16384;
+
+function parseRendition(v: unknown): Rendition | null {
+  if (!isObject(v) || !isRenditionName(v.name) || !isDimension(v.width) || !isDimension(v.height)) return null;
+  return { name: v.name, width: v.width, height: v.height };
+}
+
+/** Undefined when the server sent no list (or nothing usable in it): then there is nothing to choose. */
+function parseRenditions(v: unknown): Rendition[] | undefined {
+  if (!Array.isArray(v)) return undefined;
+  const seen = new Set<string>();
+  const list = v.map(parseRendition).filter((r): r is Rendition => r !== null && !seen.has(r.name) && !!seen.add(r.name));
+  return list.length > 0 ? list : undefined;
 }
 
 /**
@@ -145,6 +205,7 @@ export function parseServerMessage(text: string): ServerMessage | null {
         roomName: isString(v.roomName) ? v.roomName : '',
         role: (isString(v.role) ? v.role : 'participant') as Role,
         iceServers: Array.isArray(v.iceServers) ? (v.iceServers.filter(isObject) as unknown as RTCIceServer[]) : [],
+        ...withRenditions(parseRenditions(v.renditions)),
       };
     case 'answer':
       return isString(v.sdp) ? { type: 'answer', sdp: v.sdp } : null;
@@ -164,6 +225,12 @@ export function parseServerMessage(text: string): ServerMessage | null {
     case 'recording':
       if ((v.state !== 'started' && v.state !== 'stopped') || !isString(v.recordingId)) return null;
       return { type: 'recording', state: v.state, recordingId: v.recordingId };
+    case 'broadcast':
+      if (typeof v.hls !== 'boolean' || !isString(v.rtmp) || !RTMP_STATES.includes(v.rtmp)) return null;
+      return { type: 'broadcast', hls: v.hls, rtmp: v.rtmp as RtmpBroadcastState };
+    case 'rendition':
+      if (!isRenditionName(v.rendition) || !isDimension(v.width) || !isDimension(v.height)) return null;
+      return { type: 'rendition', rendition: v.rendition, width: v.width, height: v.height, pinned: v.pinned === true };
     case 'error':
       return {
         type: 'error',
@@ -174,6 +241,9 @@ export function parseServerMessage(text: string): ServerMessage | null {
       return null;
   }
 }
+
+/** Leaves the key out when there is no list, so old servers' `joined` reads as before. */
+const withRenditions = (renditions: Rendition[] | undefined) => (renditions ? { renditions } : {});
 
 /** The session (or invite) token was refused: the user has to sign in again or get a new link. */
 export const isAuthError = (code: string): boolean => code === 'unauthorized' || code === 'expired';

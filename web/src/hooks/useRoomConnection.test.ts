@@ -249,6 +249,65 @@ describe('useRoomConnection', () => {
     expect(hook.result.current.recording).toBe(true);
   });
 
+  it('shows what the room broadcasts, and forgets it on a rejoin until the server repeats it', async () => {
+    const { hook, sockets, peers } = setup();
+    await acceptJoin(sockets[0]);
+    expect(hook.result.current.broadcast).toEqual({ hls: false, rtmp: 'off' });
+    await act(async () => sockets[0].serverSays({ type: 'broadcast', hls: true, rtmp: 'retrying' }));
+    expect(hook.result.current.broadcast).toEqual({ hls: true, rtmp: 'retrying' });
+
+    act(() => peers[0].becomes('connected'));
+    act(() => sockets[0].serverHangsUp());
+    await act(() => vi.advanceTimersByTimeAsync(1000));
+    await acceptJoin(sockets[1]);
+    expect(hook.result.current.broadcast).toEqual({ hls: false, rtmp: 'off' });
+  });
+
+  it('offers the renditions from joined, tracks the current one and sends a pin', async () => {
+    const { hook, sockets } = setup();
+    await act(async () => {
+      sockets[0].handlers.onOpen();
+      sockets[0].serverSays({
+        type: 'joined',
+        participantId: 'p1',
+        room: 'r1',
+        roomName: 'Weekly',
+        role: 'viewer',
+        iceServers: [],
+        renditions: [
+          { name: 'high', width: 1280, height: 720 },
+          { name: 'low', width: 320, height: 180 },
+        ],
+      });
+    });
+    expect(hook.result.current.renditions).toHaveLength(2);
+    // Chosen before the answer: nothing to switch yet, so it waits for the answer.
+    act(() => hook.result.current.chooseRendition('low'));
+    expect(sockets[0].sent.some((m) => m.type === 'rendition')).toBe(false);
+    await act(async () => sockets[0].serverSays({ type: 'answer', sdp: 'v=0 answer' }));
+    expect(sockets[0].sent.at(-1)).toEqual({ type: 'rendition', rendition: 'low' });
+
+    await act(async () => sockets[0].serverSays({ type: 'rendition', rendition: 'low', width: 320, height: 180, pinned: true }));
+    expect(hook.result.current.rendition).toEqual({ name: 'low', width: 320, height: 180, pinned: true });
+    expect(hook.result.current.renditionChoice).toBe('low');
+
+    act(() => hook.result.current.chooseRendition('auto'));
+    expect(sockets[0].sent.at(-1)).toEqual({ type: 'rendition', rendition: 'auto' });
+  });
+
+  it('pins the chosen rendition again after reconnecting, and has no menu for an old server', async () => {
+    const { hook, sockets, peers } = setup();
+    await acceptJoin(sockets[0]);
+    expect(hook.result.current.renditions).toBeNull();
+    act(() => hook.result.current.chooseRendition('medium'));
+    expect(sockets[0].sent.at(-1)).toEqual({ type: 'rendition', rendition: 'medium' });
+    act(() => peers[0].becomes('connected'));
+    act(() => sockets[0].serverHangsUp());
+    await act(() => vi.advanceTimersByTimeAsync(1000));
+    await acceptJoin(sockets[1], 'p2');
+    expect(sockets[1].sent.at(-1)).toEqual({ type: 'rendition', rendition: 'medium' });
+  });
+
   it('sends leave and closes without reconnecting', async () => {
     const { hook, sockets, peers } = setup();
     await acceptJoin(sockets[0]);

@@ -1,5 +1,15 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { describeJoinError, isAuthError, type Role, type RosterEntry, type ServerMessage } from '../api/protocol';
+import {
+  describeJoinError,
+  isAuthError,
+  type Rendition,
+  type RenditionChoice,
+  type RenditionName,
+  type Role,
+  type RosterEntry,
+  type RtmpBroadcastState,
+  type ServerMessage,
+} from '../api/protocol';
 import { openBrowserSignalling, type OpenSignalling, type SignallingChannel } from '../api/signalling';
 import { ICE_DISCONNECTED_GRACE_MS, isFinalRefusal, MAX_RECONNECT_ATTEMPTS, reconnectDelay } from '../lib/reconnect';
 
@@ -29,6 +39,23 @@ const browserDeps: RoomConnectionDeps = {
   createPeerConnection: (config) => new RTCPeerConnection(config),
 };
 
+/** What the room sends out, as the server last said. */
+export interface BroadcastState {
+  hls: boolean;
+  rtmp: RtmpBroadcastState;
+}
+
+export const NO_BROADCAST: BroadcastState = { hls: false, rtmp: 'off' };
+
+/** The rendition we receive now. */
+export interface CurrentRendition {
+  name: RenditionName;
+  width: number;
+  height: number;
+  /** We pinned it (rather than the server choosing by our link). */
+  pinned: boolean;
+}
+
 export interface RoomConnection {
   /** What the status line shows: the phase, or why the server refused us. */
   status: string;
@@ -56,6 +83,15 @@ export interface RoomConnection {
   /** The room is being recorded (the server tells everyone when it starts and stops). */
   recording: boolean;
   controlRecording: (action: 'start' | 'stop') => void;
+  /** HLS and RTMP as the server last told (everyone in the room is told). */
+  broadcast: BroadcastState;
+  /** The sizes of the composite on offer, largest first; null when the server offers no choice. */
+  renditions: Rendition[] | null;
+  /** What the server sends us now; null until it says. */
+  rendition: CurrentRendition | null;
+  /** What we asked for ('auto' until the user picks); sent again after a reconnect. */
+  renditionChoice: RenditionChoice;
+  chooseRendition: (choice: RenditionChoice) => void;
   setRole: (participantId: string, role: 'presenter' | 'participant') => void;
   /** The statistics of the current peer connection, for the quality indicator. */
   getStats: () => Promise<RTCStatsReport | null>;
@@ -105,6 +141,12 @@ export function useRoomConnection(params: RoomConnectionParams, deps: RoomConnec
   const [remoteStream, setRemoteStream] = useState<MediaStream | null>(null);
   const [remoteTrackCount, setRemoteTrackCount] = useState(0);
   const [recording, setRecording] = useState(false);
+  const [broadcast, setBroadcast] = useState<BroadcastState>(NO_BROADCAST);
+  const [renditions, setRenditions] = useState<Rendition[] | null>(null);
+  const [rendition, setRendition] = useState<CurrentRendition | null>(null);
+  const [renditionChoice, setRenditionChoice] = useState<RenditionChoice>('auto');
+  // Read by the connection effect, which must not restart when the choice changes.
+  const renditionChoiceRef = useRef<RenditionChoice>('auto');
 
   const currentRef = useRef<Attempt | null>(null);
   const reconnectNowRef = useRef<() => void>(() => {});
@@ -230,6 +272,10 @@ export function useRoomConnection(params: RoomConnectionParams, deps: RoomConnec
           setSelfId(msg.participantId);
           setRoomName(msg.roomName);
           setJoinedRole(msg.role);
+          // A (re)join starts from nothing: the server repeats what is on right after `joined`.
+          setBroadcast(NO_BROADCAST);
+          setRenditions(msg.renditions ?? null);
+          setRendition(null);
           if (!a.pc) await startCall(a, msg.iceServers);
           break;
         case 'answer':
@@ -237,6 +283,10 @@ export function useRoomConnection(params: RoomConnectionParams, deps: RoomConnec
           await a.pc.setRemoteDescription({ type: 'answer', sdp: msg.sdp });
           a.answerApplied = true;
           for (const init of a.remoteIce.splice(0)) await addRemoteIce(a, init);
+          // A pin does not outlive the connection it was sent on.
+          if (renditionChoiceRef.current !== 'auto') {
+            a.signalling?.send({ type: 'rendition', rendition: renditionChoiceRef.current });
+          }
           break;
         case 'ice': {
           const init = { candidate: msg.candidate, sdpMLineIndex: msg.sdpMLineIndex };
@@ -250,6 +300,12 @@ export function useRoomConnection(params: RoomConnectionParams, deps: RoomConnec
           break;
         case 'recording':
           setRecording(msg.state === 'started');
+          break;
+        case 'broadcast':
+          setBroadcast({ hls: msg.hls, rtmp: msg.rtmp });
+          break;
+        case 'rendition':
+          setRendition({ name: msg.rendition, width: msg.width, height: msg.height, pinned: msg.pinned });
           break;
         case 'error': {
           const text = describeJoinError(msg.code, msg.message, guest);
@@ -336,6 +392,13 @@ export function useRoomConnection(params: RoomConnectionParams, deps: RoomConnec
   const setRole = useCallback((participantId: string, next: 'presenter' | 'participant') => {
     currentRef.current?.signalling?.send({ type: 'setRole', participantId, role: next });
   }, []);
+  const chooseRendition = useCallback((choice: RenditionChoice) => {
+    renditionChoiceRef.current = choice;
+    setRenditionChoice(choice);
+    // Before the answer there is nothing to switch yet; the answer handler sends it then.
+    const a = currentRef.current;
+    if (a && !a.over && a.answerApplied) a.signalling?.send({ type: 'rendition', rendition: choice });
+  }, []);
   const getStats = useCallback(async () => {
     const pc = currentRef.current?.pc;
     return pc && pc.connectionState !== 'closed' ? pc.getStats() : null;
@@ -364,6 +427,11 @@ export function useRoomConnection(params: RoomConnectionParams, deps: RoomConnec
     remoteTrackCount,
     recording,
     controlRecording,
+    broadcast,
+    renditions,
+    rendition,
+    renditionChoice,
+    chooseRendition,
     setRole,
     getStats,
     reconnectNow,

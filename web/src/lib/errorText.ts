@@ -13,7 +13,16 @@ export type ApiAction =
   | 'playRecording'
   | 'deleteRecording'
   | 'loadUsers'
-  | 'updateUser';
+  | 'updateUser'
+  | 'streamKey'
+  | 'loadBroadcast'
+  | 'startHls'
+  | 'stopHls'
+  | 'hlsLink'
+  | 'startRtmp'
+  | 'stopRtmp';
+
+const BROADCAST_FORBIDDEN = "Only presenters, the room's owner or an administrator can control broadcasts.";
 
 // Where the same code means something different depending on the request.
 const BY_ACTION: Partial<Record<ApiAction, Record<string, string>>> = {
@@ -54,6 +63,34 @@ const BY_ACTION: Partial<Record<ApiAction, Record<string, string>>> = {
   updateUser: {
     conflict: 'At least one active administrator must remain, so this change was refused.',
     forbidden: 'Only administrators can change accounts.',
+  },
+  streamKey: {
+    forbidden: "Only the room's owner or an administrator can manage its stream key.",
+    not_found: 'This room no longer exists.',
+  },
+  loadBroadcast: {
+    forbidden: BROADCAST_FORBIDDEN,
+    not_found: 'This room no longer exists.',
+  },
+  startHls: {
+    forbidden: BROADCAST_FORBIDDEN,
+    conflict: 'HLS could not start: it is already running, or nobody is in the room.',
+  },
+  stopHls: {
+    forbidden: BROADCAST_FORBIDDEN,
+    conflict: 'HLS is not running.',
+  },
+  hlsLink: {
+    forbidden: 'You may not watch this room.',
+    conflict: 'HLS is not running in this room, so there is nothing to watch.',
+  },
+  startRtmp: {
+    forbidden: BROADCAST_FORBIDDEN,
+    conflict: 'The push could not start: the room already streams to a platform, or nobody is in the room.',
+  },
+  stopRtmp: {
+    forbidden: BROADCAST_FORBIDDEN,
+    conflict: 'The room is not streaming to a platform.',
   },
 };
 

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
@@ -9,17 +9,23 @@ import ToggleButton from '@mui/material/ToggleButton';
 import ToggleButtonGroup from '@mui/material/ToggleButtonGroup';
 import Typography from '@mui/material/Typography';
 import CallEndIcon from '@mui/icons-material/CallEnd';
+import CellTowerIcon from '@mui/icons-material/CellTower';
 import FiberManualRecordIcon from '@mui/icons-material/FiberManualRecord';
 import type { Layout, Room } from '../api/http';
 import type { Role } from '../api/protocol';
 import InviteButton from '../components/InviteButton';
+import LiveBadge from '../components/LiveBadge';
 import MediaToggles from '../components/MediaToggles';
 import QualityIndicator from '../components/QualityIndicator';
+import QualityMenu from '../components/QualityMenu';
 import RosterList from '../components/RosterList';
 import StatusLine from '../components/StatusLine';
 import VideoView from '../components/VideoView';
 import { useConnectionQuality } from '../hooks/useConnectionQuality';
-import { useRoomConnection } from '../hooks/useRoomConnection';
+import { useRoomConnection, type RoomConnectionDeps } from '../hooks/useRoomConnection';
+
+// Only the owner, admins and presenters open it, and only sometimes: it loads on first use.
+const BroadcastDialog = lazy(() => import('../components/BroadcastDialog'));
 
 interface RoomPageProps {
   room: string;
@@ -40,16 +46,20 @@ interface RoomPageProps {
   onLayout: ((layout: Layout) => Promise<string | null>) | null;
   onLeft: (why: string | null) => void;
   onAuthFailed: (message: string) => void;
+  /** The socket and peer connection; tests pass fakes. */
+  connectionDeps?: RoomConnectionDeps;
 }
 
 export default function RoomPage(props: RoomPageProps) {
   const { room, roomInfo, name, role, localStream, token, guest, admin, onAuthFailed } = props;
-  const conn = useRoomConnection({ room, name, role, localStream, token, guest, onAuthFailed });
+  const conn = useRoomConnection({ room, name, role, localStream, token, guest, onAuthFailed }, props.connectionDeps);
   const quality = useConnectionQuality(conn.getStats, conn.phase === 'connected');
   const title = roomInfo?.name || conn.roomName || room;
   const [layout, setLayout] = useState<Layout>(roomInfo?.layout ?? 'grid');
   const [layoutError, setLayoutError] = useState<string | null>(null);
   const [reconnectedNote, setReconnectedNote] = useState(false);
+  const [broadcastOpen, setBroadcastOpen] = useState(false);
+  const [broadcastUsed, setBroadcastUsed] = useState(false);
 
   useEffect(() => {
     if (conn.reconnections > 0) setReconnectedNote(true);
@@ -69,6 +79,13 @@ export default function RoomPage(props: RoomPageProps) {
   const mayManage = owner || admin;
   const mayRecord = mayManage || conn.selfRole === 'presenter';
   const viewer = role === 'viewer';
+  // The broadcast API takes a session token; a guest's invite token does not open it.
+  const mayBroadcast = mayRecord && !guest;
+
+  const openBroadcast = () => {
+    setBroadcastUsed(true);
+    setBroadcastOpen(true);
+  };
 
   const leave = () => {
     conn.leave();
@@ -87,12 +104,24 @@ export default function RoomPage(props: RoomPageProps) {
   };
 
   return (
-    <Box sx={{ p: { xs: 1, sm: 2 }, display: 'grid', gap: { xs: 1, sm: 2 }, maxWidth: 1600, mx: 'auto' }} component="main">
+    <Box
+      // minmax(0, …): a long room name is cut short instead of widening the page past a phone's screen.
+      sx={{
+        p: { xs: 1, sm: 2 },
+        display: 'grid',
+        gridTemplateColumns: 'minmax(0, 1fr)',
+        gap: { xs: 1, sm: 2 },
+        maxWidth: 1600,
+        mx: 'auto',
+      }}
+      component="main"
+    >
       <Box sx={{ display: 'flex', alignItems: 'center', gap: 1, flexWrap: 'wrap' }}>
         <Typography variant="h6" component="h1" noWrap sx={{ flex: '1 1 auto', minWidth: 0 }} title={title}>
           {title}
         </Typography>
         {viewer && <Chip label="Watching" size="small" variant="outlined" />}
+        <LiveBadge broadcast={conn.broadcast} />
         {conn.recording && (
           <Chip
             icon={<FiberManualRecordIcon />}
@@ -136,7 +165,7 @@ export default function RoomPage(props: RoomPageProps) {
           {conn.error}
         </Alert>
       )}
-      <Box sx={{ display: 'grid', gap: { xs: 1, sm: 2 }, gridTemplateColumns: { xs: '1fr', md: '1fr 280px' } }}>
+      <Box sx={{ display: 'grid', gap: { xs: 1, sm: 2 }, gridTemplateColumns: { xs: 'minmax(0, 1fr)', md: 'minmax(0, 1fr) 280px' } }}>
         <Box sx={{ position: 'relative' }}>
           {/* Not muted: the composite carries the room's audio mix (without our own voice). */}
           <VideoView
@@ -194,6 +223,19 @@ export default function RoomPage(props: RoomPageProps) {
             {conn.recording ? 'Stop recording' : 'Start recording'}
           </Button>
         )}
+        <QualityMenu
+          // Only a receiver of the H.264 ladder is told its rendition; a VP8 one has nothing to pick.
+          renditions={conn.rendition ? conn.renditions : null}
+          current={conn.rendition}
+          choice={conn.renditionChoice}
+          onChoose={conn.chooseRendition}
+          disabled={conn.phase !== 'connected'}
+        />
+        {mayBroadcast && (
+          <Button variant="outlined" startIcon={<CellTowerIcon />} onClick={openBroadcast} data-testid="broadcast-open">
+            Broadcast
+          </Button>
+        )}
         {mayManage && props.onLayout && (
           <ToggleButtonGroup
             exclusive
@@ -215,6 +257,17 @@ export default function RoomPage(props: RoomPageProps) {
           Leave
         </Button>
       </Paper>
+      {mayBroadcast && broadcastUsed && (
+        <Suspense fallback={null}>
+          <BroadcastDialog
+            open={broadcastOpen}
+            onClose={() => setBroadcastOpen(false)}
+            roomId={room}
+            manageKey={mayManage}
+            live={conn.broadcast}
+          />
+        </Suspense>
+      )}
       <Snackbar
         open={reconnectedNote}
         autoHideDuration={4000}
