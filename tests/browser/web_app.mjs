@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // The web app end to end, as a new user would go through it, in headless Chromium:
 //   A signs up, creates a room and copies its participant invite link; B opens that link,
-//   goes through pre-join and joins; both composites must show the expected tiles; A records
-//   for a few seconds; an admin signs in, waits for the recording to be Ready, plays it to its
+//   goes through pre-join and joins; both composites must show the expected tiles; B picks
+//   180p, 720p and Auto in the quality menu (its composite must arrive 320, then 1280 wide);
+//   A opens the Broadcast dialog; A records for a few seconds; an admin signs in, waits for the recording to be Ready, plays it to its
 //   end and downloads it.
 //   node tests/browser/web_app.mjs --url http://127.0.0.1:PORT --user NAME --password PASS \
 //        --admin NAME --admin-password PASS --video-a a.y4m --audio-a a.wav \
@@ -220,6 +221,23 @@ async function record(page) {
   await toggle.filter({ hasText: 'Start recording' }).waitFor();
 }
 
+/** Picks `label` in the quality menu; with `width`, waits until the composite arrives at it. */
+async function chooseQuality(page, label, width) {
+  await page.getByTestId('quality-menu').click();
+  await page.getByRole('menuitemradio', { name: new RegExp(`^${label}`) }).click();
+  if (width) {
+    await page.waitForFunction(
+      (w) => document.querySelector('[data-testid="composite"]')?.videoWidth === w,
+      width,
+      { timeout: 15_000 },
+    );
+  }
+}
+
+async function waitQualityLabel(page, re) {
+  await page.getByTestId('quality-menu').filter({ hasText: re }).waitFor({ timeout: 5000 });
+}
+
 async function leave(page) {
   await page.getByTestId('leave').click();
   await page.getByTestId('composite').waitFor({ state: 'detached' });
@@ -320,6 +338,19 @@ async function main() {
   await step('composite', pageA, 'A', () => waitForTiles(pageA, 'A'));
   await step('composite', pageB, 'B', () => waitForTiles(pageB, 'B'));
 
+  // A guest on a weak link picks the smallest picture, then the full one, then Auto again.
+  await step('quality-180p', pageB, 'B', () => chooseQuality(pageB, '180p', 320));
+  await step('quality-720p', pageB, 'B', () => chooseQuality(pageB, '720p', 1280));
+  await step('quality-auto', pageB, 'B', async () => {
+    await chooseQuality(pageB, 'Auto', null);
+    await waitQualityLabel(pageB, /^Auto · 720p$/);
+  });
+  await step('broadcast-dialog', pageA, 'A', async () => {
+    await pageA.getByRole('button', { name: /broadcast/i }).click();
+    await pageA.getByRole('dialog').waitFor();
+  });
+  await pageA.keyboard.press('Escape');
+  await pageA.getByRole('dialog').waitFor({ state: 'detached' });
   await step('recorded', pageA, 'A', () => record(pageA));
   await step('left', pageB, 'B', () => leave(pageB));
   await step('left', pageA, 'A', () => leave(pageA));
