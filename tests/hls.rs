@@ -6,9 +6,7 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use futures::{SinkExt, StreamExt};
 use serde_json::{Value, json};
-use tokio_tungstenite::tungstenite::Message;
 
 use support::analysis::tone_levels;
 use support::api::{call, member_token};
@@ -16,6 +14,7 @@ use support::gst_peer::VideoCodec;
 use support::media_probe::{audio_samples, streams};
 use support::scenes::{BLUE_HZ, GREEN_HZ, green_and_blue};
 use support::server::TestServer;
+use support::watcher;
 
 /// Status, headers and body of a GET without any header (a player or a CDN).
 fn fetch(url: &str) -> (u16, Vec<(String, String)>, Vec<u8>) {
@@ -81,30 +80,6 @@ fn parse_playlist(text: &str) -> Result<Playlist, String> {
     })
 }
 
-/// The next socket message of type `kind`.
-async fn next_of(
-    ws: &mut tokio_tungstenite::WebSocketStream<
-        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
-    >,
-    kind: &str,
-) -> Value {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let left = deadline.saturating_duration_since(Instant::now());
-        let frame = tokio::time::timeout(left, ws.next())
-            .await
-            .unwrap_or_else(|_| panic!("no {kind} message in time"))
-            .expect("socket open")
-            .expect("readable");
-        if let Message::Text(text) = frame {
-            let v: Value = serde_json::from_str(&text).expect("json");
-            if v["type"] == kind {
-                return v;
-            }
-        }
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hls_plays_h264_and_aac_with_both_tones_through_signed_links_only() {
     let server = TestServer::start().expect("server starts");
@@ -123,15 +98,7 @@ async fn hls_plays_h264_and_aac_with_both_tones_through_signed_links_only() {
     );
 
     let (green, blue) = green_and_blue(&server, &room.guest(), VideoCodec::H264).await;
-    let (mut watcher, _) = tokio_tungstenite::connect_async(server.ws_url())
-        .await
-        .expect("socket");
-    let join = json!({"type":"join","room":room.id,"name":"Watcher","token":room.guest_token});
-    watcher
-        .send(Message::Text(join.to_string()))
-        .await
-        .expect("sent");
-    next_of(&mut watcher, "joined").await;
+    let mut watcher = watcher::join(&server.ws_url(), &room.id, &room.guest_token, "Watcher").await;
 
     // Who may start it, and which room.
     let r = call(&base, "POST", &hls, Some(&other), None).expect("reply");
@@ -163,7 +130,7 @@ async fn hls_plays_h264_and_aac_with_both_tones_through_signed_links_only() {
         "{link}"
     );
     assert!(r.body["playlist"]["expiresAt"].as_str().is_some());
-    let told = next_of(&mut watcher, "broadcast").await;
+    let told = watcher::next_of(&mut watcher, "broadcast").await;
     assert_eq!(told, json!({"type":"broadcast","hls":true,"rtmp":"off"}));
     let again = call(&base, "POST", &hls, Some(&room.owner_token), None).expect("reply");
     assert_eq!(again.status, 409, "a second start is a conflict");
@@ -203,8 +170,15 @@ async fn hls_plays_h264_and_aac_with_both_tones_through_signed_links_only() {
         "{cache}"
     );
     assert!((2..=3).contains(&playlist.target_duration), "{playlist:?}");
-    for (d, uri) in &playlist.segments {
-        assert!((1.0..=3.5).contains(d), "segment of {d} s: {playlist:?}");
+    // RFC 8216: no segment longer than the target duration (rounded). The first may be
+    // short: HLS starts at the key frame it asks for, then follows the encoder's cadence.
+    let target = f64::from(playlist.target_duration);
+    for (i, (d, uri)) in playlist.segments.iter().enumerate() {
+        let least = if i == 0 { 0.0 } else { 1.5 };
+        assert!(
+            *d > least && *d <= target + 0.5,
+            "segment of {d} s: {playlist:?}"
+        );
         assert!(uri.contains("?expires=") && uri.contains("&sig="), "{uri}");
     }
     let durations: Vec<f64> = playlist.segments.iter().map(|(d, _)| *d).collect();
@@ -321,7 +295,7 @@ async fn hls_plays_h264_and_aac_with_both_tones_through_signed_links_only() {
     assert_eq!(r.status, 403);
     let r = call(&base, "DELETE", &hls, Some(&room.owner_token), None).expect("reply");
     assert_eq!(r.status, 204, "{:?}", r.body);
-    let told = next_of(&mut watcher, "broadcast").await;
+    let told = watcher::next_of(&mut watcher, "broadcast").await;
     assert_eq!(told["hls"], false);
     assert!(!folder_path.exists(), "the HLS folder is removed");
     assert_eq!(fetch(&playlist_url).0, 404);
@@ -334,14 +308,8 @@ async fn hls_plays_h264_and_aac_with_both_tones_through_signed_links_only() {
     let r = call(&base, "POST", &hls, Some(&room.owner_token), None).expect("reply");
     assert_eq!(r.status, 201, "{:?}", r.body);
     // A late joiner is told at once.
-    let (mut late, _) = tokio_tungstenite::connect_async(server.ws_url())
-        .await
-        .expect("socket");
-    let join = json!({"type":"join","room":room.id,"name":"Late","token":room.guest_token});
-    late.send(Message::Text(join.to_string()))
-        .await
-        .expect("sent");
-    let told = next_of(&mut late, "broadcast").await;
+    let mut late = watcher::join(&server.ws_url(), &room.id, &room.guest_token, "Late").await;
+    let told = watcher::next_of(&mut late, "broadcast").await;
     assert_eq!(told["hls"], true, "a late joiner learns of HLS: {told}");
     drop((late, watcher));
     let (mut green, mut blue) = (green, blue);
@@ -358,4 +326,71 @@ async fn hls_plays_h264_and_aac_with_both_tones_through_signed_links_only() {
     );
     let r = call(&base, "GET", &hls, Some(&room.owner_token), None).expect("reply");
     assert_eq!(r.body, json!({"active": false}));
+}
+
+/// Starts HLS in `room` as its owner and waits until the playlist is on disk; returns the
+/// room's HLS folder.
+async fn start_and_wait_for_playlist(
+    server: &TestServer,
+    room: &support::api::TestRoom,
+) -> std::path::PathBuf {
+    let hls = format!("/api/rooms/{}/hls", room.id);
+    let r = call(&server.url(), "POST", &hls, Some(&room.owner_token), None).expect("reply");
+    assert_eq!(r.status, 201, "{:?}", r.body);
+    let folder = server.data_dir().join("hls").join(&room.id);
+    let playlist = folder.join("playlist.m3u8");
+    let written =
+        support::analysis::wait_until_async(Duration::from_secs(15), || playlist.exists()).await;
+    assert!(written, "the playlist is written");
+    folder
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_stopping_stops_hls_and_removes_its_folder() {
+    let mut server = TestServer::start().expect("server starts");
+    let room = server.room("owner", "stopping").expect("room set up");
+    let peers = green_and_blue(&server, &room.guest(), VideoCodec::H264).await;
+    let folder = start_and_wait_for_playlist(&server, &room).await;
+    let took = server
+        .stop_gracefully(Duration::from_secs(15))
+        .expect("the server exits on SIGTERM");
+    println!("exit {took:?} after SIGTERM with HLS running");
+    assert!(!folder.exists(), "the HLS folder is removed at shutdown");
+    drop(peers);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hls_that_cannot_write_stops_while_the_room_plays_on() {
+    let server = TestServer::start().expect("server starts");
+    let base = server.url();
+    let room = server.room("owner", "unwritable").expect("room set up");
+    let hls = format!("/api/rooms/{}/hls", room.id);
+    let (green, blue) = green_and_blue(&server, &room.guest(), VideoCodec::H264).await;
+    let folder = start_and_wait_for_playlist(&server, &room).await;
+    // The folder vanishes under the writer (a full or unmounted disk looks the same to it).
+    std::fs::remove_dir_all(&folder).expect("folder removed");
+    let since = Instant::now();
+    let deadline = since + Duration::from_secs(15);
+    loop {
+        let r = call(&base, "GET", &hls, Some(&room.owner_token), None).expect("reply");
+        if r.body["active"] == false {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "HLS still on: {:?}\n{}",
+            r.body,
+            server.log_tail(30)
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    println!("HLS stopped {:?} after its folder went", since.elapsed());
+    let window = Instant::now();
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let fps = green.frames_since(window) as f64 / window.elapsed().as_secs_f64();
+    println!("green after HLS failed: {fps:.1} fps");
+    assert!(fps >= 25.0, "the room plays on: {fps:.1} fps");
+    let r = call(&base, "POST", &hls, Some(&room.owner_token), None).expect("reply");
+    assert_eq!(r.status, 201, "HLS starts again: {:?}", r.body);
+    drop((green, blue));
 }

@@ -41,13 +41,18 @@ impl HlsBranch {
             bail!("the HLS folder's path may not contain '%'");
         }
         // A folder left by a crash holds stale segments: start clean.
-        let _ = std::fs::remove_dir_all(dir);
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("cannot create the HLS folder {}", dir.display()))?;
+        let fresh = dir.to_owned();
+        tokio::task::spawn_blocking(move || {
+            let _ = std::fs::remove_dir_all(&fresh);
+            std::fs::create_dir_all(&fresh)
+        })
+        .await
+        .context("preparing the HLS folder")?
+        .with_context(|| format!("cannot create the HLS folder {}", dir.display()))?;
         let audio_tee = match room.acquire_shared(SharedKind::FullMixAac) {
             Ok(tee) => tee,
             Err(err) => {
-                let _ = std::fs::remove_dir_all(dir);
+                remove_folder(dir.to_owned()).await;
                 return Err(err);
             }
         };
@@ -55,7 +60,7 @@ impl HlsBranch {
             Ok(branch) => Ok(branch),
             Err(err) => {
                 room.release_shared(SharedKind::FullMixAac).await;
-                let _ = std::fs::remove_dir_all(dir);
+                remove_folder(dir.to_owned()).await;
                 Err(err)
             }
         }
@@ -153,11 +158,15 @@ impl HlsBranch {
         teardown::unlink_tee_pad(&self.audio_tee, self.audio_pad).await;
         teardown::remove_elements(&room.pipeline, vec![self.bin.upcast()]).await;
         room.release_shared(SharedKind::FullMixAac).await;
-        let dir = self.dir;
-        let removed = tokio::task::spawn_blocking(move || std::fs::remove_dir_all(&dir)).await;
-        if let Ok(Err(err)) = removed {
-            tracing::warn!(%err, "cannot remove the HLS folder");
-        }
+        remove_folder(self.dir).await;
+    }
+}
+
+/// Removes a room's HLS folder off the async threads.
+async fn remove_folder(dir: PathBuf) {
+    let removed = tokio::task::spawn_blocking(move || std::fs::remove_dir_all(&dir)).await;
+    if let Ok(Err(err)) = removed {
+        tracing::warn!(%err, "cannot remove the HLS folder");
     }
 }
 

@@ -719,6 +719,11 @@ impl Room {
                     self.recording_broke(format!("{}", err.error())).await;
                     return;
                 }
+                if source.contains(":hls-broadcast") || source.contains("/hls-broadcast") {
+                    // The HLS folder became unwritable: HLS stops, the room carries on.
+                    self.hls_broke().await;
+                    return;
+                }
                 let culprit = self
                     .members
                     .iter()

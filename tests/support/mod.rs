@@ -14,3 +14,4 @@ pub mod rtmp_server;
 pub mod scenes;
 pub mod server;
 pub mod signalling;
+pub mod watcher;

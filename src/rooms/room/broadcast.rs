@@ -173,6 +173,13 @@ impl Room {
         Ok(())
     }
 
+    /// The HLS writer failed (e.g. the disk is full): take it out so the room carries on.
+    pub(super) async fn hls_broke(&mut self) {
+        if self.stop_hls().await.is_ok() {
+            tracing::warn!("HLS stopped after a write error");
+        }
+    }
+
     /// Stops every broadcast (the room emptied or is closing).
     pub(super) async fn stop_broadcasts(&mut self) {
         let _ = self.stop_hls().await;
