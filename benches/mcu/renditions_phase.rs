@@ -1,8 +1,8 @@
 //! The `renditions` phase: one room of load clients, all on the full-size composite; then
 //! one client pins the middle rendition, then another the smallest. Each pin starts one more
 //! encode of the composite, so the CPU step between windows is what an active rendition costs
-//! (the room with one encode is the baseline); unpinning shows that an unused rendition
-//! stops costing anything.
+//! (the room with one encode is the baseline); pinning both back to the top shows that a
+//! rendition nobody receives stops costing anything.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -19,7 +19,7 @@ const STEPS: [(&str, &[(usize, &str)]); 4] = [
     ("top rendition only", &[]),
     ("+ medium (640×360)", &[(0, "medium")]),
     ("+ low (320×180)", &[(0, "medium"), (1, "low")]),
-    ("unpinned again", &[(0, "auto"), (1, "auto")]),
+    ("back on top only", &[(0, "high"), (1, "high")]),
 ];
 
 pub async fn run(
