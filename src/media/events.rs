@@ -34,6 +34,8 @@ pub enum MediaEvent {
     LinkReport {
         participant: Uuid,
         feedback: super::rtcp::Feedback,
+        /// The round trip the report tells, if our sender reports' clock allows it.
+        rtt: Option<std::time::Duration>,
         sent_bytes: u64,
     },
 }

@@ -61,11 +61,17 @@ pub fn watch(
             if let Some(buffer) = info.buffer()
                 && let Ok(map) = buffer.map_readable()
             {
+                let arrival = super::rtcp::ntp_middle(std::time::SystemTime::now());
                 let feedback = super::rtcp::parse(map.as_slice(), ssrc);
                 if !feedback.is_empty() {
+                    let rtt = feedback
+                        .lsr
+                        .zip(feedback.dlsr)
+                        .and_then(|(lsr, dlsr)| super::rtcp::round_trip(lsr, dlsr, arrival));
                     let _ = events.send(MediaEvent::LinkReport {
                         participant,
                         feedback,
+                        rtt,
                         sent_bytes: sent_bytes.load(Ordering::Relaxed),
                     });
                 }

@@ -16,6 +16,9 @@
 //! - A congested link is not probed again at once: after a loss-driven move down the first
 //!   probe waits [`CONGESTION_HOLD`], so a link that is simply too thin is not hit every few
 //!   seconds, and recovers within about that time once it widens.
+//! - **Round trips** (from the reports' LSR/DLSR) show a standing queue before it overflows:
+//!   a probe is not started while the round trip is well above the lowest seen on this link,
+//!   and a probe that makes it climb has failed, as if it had lost packets.
 //! - A pinned receiver stays where it pinned itself.
 
 use std::time::{Duration, Instant};
@@ -36,6 +39,10 @@ pub const CONGESTION_HOLD: Duration = Duration::from_secs(30);
 const MAX_HOLD: Duration = Duration::from_secs(120);
 /// Reports this soon after a move down still describe the old rate (queues draining).
 const SETTLE: Duration = Duration::from_millis(1500);
+/// A round trip this far above the link's lowest means a queue is standing: no probe.
+const QUEUE_RTT: Duration = Duration::from_millis(100);
+/// During a probe, a round trip this far above the lowest means the probe is filling a queue.
+const PROBE_RTT: Duration = Duration::from_millis(150);
 
 /// One receiver report, with what we sent the receiver since the previous one.
 #[derive(Debug, Clone, Copy)]
@@ -45,6 +52,8 @@ pub struct LinkReport {
     pub loss: f64,
     /// Our sending rate to this receiver over the same span, if known.
     pub sent_kbps: Option<f64>,
+    /// The round trip the report tells, if it tells one.
+    pub rtt: Option<Duration>,
 }
 
 /// Why the receiver moves.
@@ -75,6 +84,8 @@ pub struct RateControl {
     /// While probing: until when, and the rung to fall back to.
     probation: Option<(Instant, usize)>,
     settle_until: Option<Instant>,
+    /// The lowest round trip seen: the link's own, without queues.
+    min_rtt: Option<Duration>,
 }
 
 impl RateControl {
@@ -89,6 +100,7 @@ impl RateControl {
             hold: CONGESTION_HOLD,
             probation: None,
             settle_until: None,
+            min_rtt: None,
         }
     }
 
@@ -125,12 +137,22 @@ impl RateControl {
             return None;
         }
         let now = report.at;
+        if let Some(rtt) = report.rtt {
+            self.min_rtt = Some(self.min_rtt.map_or(rtt, |m| m.min(rtt)));
+        }
+        let queued = |margin: Duration| {
+            report
+                .rtt
+                .zip(self.min_rtt)
+                .is_some_and(|(rtt, min)| rtt > min + margin)
+        };
+        let (standing_queue, probe_queue) = (queued(QUEUE_RTT), queued(PROBE_RTT));
         let lossy = report.loss >= LIGHT_LOSS;
         let congested = report.loss >= HEAVY_LOSS || (lossy && self.lossy_before);
         self.lossy_before = lossy;
 
         if let Some((until, fallback)) = self.probation {
-            if lossy {
+            if lossy || probe_queue {
                 // The larger rung does not fit: back, and wait twice as long next time.
                 self.probation = None;
                 self.hold = (self.hold * 2).min(MAX_HOLD);
@@ -167,7 +189,7 @@ impl RateControl {
             self.next_probe_at = self.next_probe_at.max(now + QUIET);
             return None;
         }
-        if self.current > 0 && now >= self.next_probe_at {
+        if self.current > 0 && now >= self.next_probe_at && !standing_queue {
             let to = self.current - 1;
             self.probation = Some((now + PROBATION, self.current));
             return self.move_to(to, Reason::Probe);
@@ -229,6 +251,7 @@ mod tests {
                     at: self.now,
                     loss,
                     sent_kbps: Some(sent),
+                    rtt: None,
                 };
                 switches.extend(self.rc.on_report(report));
             }
@@ -304,6 +327,37 @@ mod tests {
         assert!(
             tries[0] >= 25,
             "the first probe waits for the hold: {tries:?}"
+        );
+    }
+
+    #[test]
+    fn a_standing_queue_holds_probes_and_a_growing_one_fails_them() {
+        let mut link = Link::new();
+        link.run_capped(3, 384.0);
+        assert_eq!(link.rc.current(), 2);
+        let report = |link: &mut Link, rtt_ms: u64| {
+            link.now += Duration::from_secs(1);
+            link.rc.on_report(LinkReport {
+                at: link.now,
+                loss: 0.0,
+                sent_kbps: Some(150.0),
+                rtt: Some(Duration::from_millis(rtt_ms)),
+            })
+        };
+        assert_eq!(report(&mut link, 5), None, "the link's own round trip");
+        for _ in 0..60 {
+            assert_eq!(report(&mut link, 430), None, "no probe into a full queue");
+        }
+        let probe = (0..5).find_map(|_| report(&mut link, 6));
+        assert_eq!(
+            probe.map(|s| s.reason),
+            Some(Reason::Probe),
+            "the queue drained"
+        );
+        assert_eq!(
+            report(&mut link, 200).map(|s| (s.to, s.reason)),
+            Some((2, Reason::ProbeFailed)),
+            "the probe filled a queue"
         );
     }
 

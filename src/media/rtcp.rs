@@ -10,6 +10,10 @@ pub struct Feedback {
     pub loss: Option<f64>,
     /// Interarrival jitter in RTP clock units, from the same report block.
     pub jitter: Option<u32>,
+    /// The report block's last-SR timestamp and delay since it (RFC 3550 6.4.1), from which
+    /// the round trip follows (see [`round_trip`]).
+    pub lsr: Option<u32>,
+    pub dlsr: Option<u32>,
     /// Generic NACKs (lost packets the receiver asked for again).
     pub nacks: u32,
     /// Picture loss indications and full intra requests.
@@ -92,7 +96,37 @@ fn report_blocks(blocks: &[u8], count: u8, ssrc: u32, out: &mut Feedback) {
         out.jitter = Some(u32::from_be_bytes([
             block[12], block[13], block[14], block[15],
         ]));
+        out.lsr = Some(u32::from_be_bytes([
+            block[16], block[17], block[18], block[19],
+        ]));
+        out.dlsr = Some(u32::from_be_bytes([
+            block[20], block[21], block[22], block[23],
+        ]));
     }
+}
+
+/// The round trip a report block tells, given when it arrived as the middle 32 bits of an NTP
+/// timestamp (the clock our sender reports were stamped with). `None` before the receiver
+/// has seen a sender report of ours (LSR 0), or if the figures do not add up.
+pub fn round_trip(lsr: u32, dlsr: u32, arrival: u32) -> Option<std::time::Duration> {
+    if lsr == 0 {
+        return None;
+    }
+    let units = arrival.wrapping_sub(lsr).checked_sub(dlsr)?;
+    // A round trip over a minute means the clocks disagree, not a slow link.
+    (units < 60 << 16)
+        .then(|| std::time::Duration::from_micros((u64::from(units) * 1_000_000) >> 16))
+}
+
+/// The middle 32 bits of the NTP timestamp of `time` (16.16 fixed-point seconds).
+pub fn ntp_middle(time: std::time::SystemTime) -> u32 {
+    const NTP_TO_UNIX_SECS: u64 = 2_208_988_800;
+    let since = time
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    let secs = since.as_secs() + NTP_TO_UNIX_SECS;
+    let frac = (u64::from(since.subsec_nanos()) << 16) / 1_000_000_000;
+    (((secs & 0xffff) << 16) | frac) as u32
 }
 
 /// An application-layer feedback message that is a REMB naming `ssrc`.
@@ -181,6 +215,17 @@ mod tests {
         assert_eq!(f.nacks, 3);
         assert_eq!(f.key_frame_requests, 1);
         assert_eq!(f.remb_bps, Some(300_000));
+    }
+
+    #[test]
+    fn the_round_trip_is_arrival_minus_last_sr_minus_its_delay() {
+        // SR stamped at 100.0 s, held 0.25 s by the receiver, back at 100.5 s: 250 ms.
+        let rtt = round_trip(100 << 16, 1 << 14, (100 << 16) + (1 << 15)).expect("a round trip");
+        assert_eq!(rtt.as_millis(), 250);
+        assert_eq!(round_trip(0, 0, 5), None, "no SR seen yet");
+        assert_eq!(round_trip(100 << 16, 1 << 16, 100 << 16), None, "negative");
+        let t = std::time::UNIX_EPOCH + std::time::Duration::from_millis(1_500);
+        assert_eq!(ntp_middle(t) & 0xffff, 1 << 15, "half a second");
     }
 
     #[test]

@@ -608,8 +608,12 @@ impl Room {
             MediaEvent::LinkReport {
                 participant,
                 feedback,
+                rtt,
                 sent_bytes,
-            } => self.on_link_report(participant, feedback, sent_bytes).await,
+            } => {
+                self.on_link_report(participant, feedback, rtt, sent_bytes)
+                    .await
+            }
             MediaEvent::RungSwitched { participant } => self.on_rung_switched(participant).await,
             MediaEvent::GatheringComplete { participant } => {
                 if let Some(member) = self.members.iter().find(|m| m.id == participant) {

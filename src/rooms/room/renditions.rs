@@ -39,6 +39,7 @@ impl Room {
         &mut self,
         participant: Uuid,
         feedback: Feedback,
+        rtt: Option<Duration>,
         sent_bytes: u64,
     ) {
         let Some(loss) = feedback.loss else {
@@ -63,8 +64,15 @@ impl Room {
             at: now,
             loss,
             sent_kbps,
+            rtt,
         };
-        tracing::trace!(participant = %participant, ?report, remb_bps = ?feedback.remb_bps, "link report");
+        tracing::trace!(
+            participant = %participant,
+            ?report,
+            jitter_ms = feedback.jitter.map(|j| j / 90),
+            remb_bps = ?feedback.remb_bps,
+            "link report"
+        );
         if let Some(switch) = link.control.on_report(report) {
             tracing::info!(
                 participant = %participant,
