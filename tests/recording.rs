@@ -446,7 +446,11 @@ async fn an_auto_record_room_records_each_session_once_until_everyone_leaves() {
         if items[0]["status"] == "ready" {
             break items[0].clone();
         }
-        assert!(Instant::now() < deadline, "not finished: {items:?}");
+        assert!(
+            Instant::now() < deadline,
+            "not finished: {items:?}\n{}",
+            server.log_tail(60)
+        );
         tokio::time::sleep(Duration::from_millis(200)).await;
     };
     let events: Vec<(String, String)> = done["participants"]
