@@ -30,7 +30,7 @@ impl LoadViewer {
         name: &str,
     ) -> Result<LoadViewer> {
         let stats = Arc::new(ClientStats::default());
-        let pipeline = crate::receive_pipeline::build(name, false)?;
+        let pipeline = crate::receive_pipeline::build(name, false, false)?;
         let webrtc = pipeline.by_name("webrtc").context("no webrtcbin")?;
         let pad_stats = stats.clone();
         webrtc.connect_pad_added(move |webrtc, pad| {

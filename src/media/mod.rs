@@ -13,6 +13,7 @@ pub mod rate_control;
 pub mod renditions;
 pub mod rtcp;
 pub mod sdp;
+pub mod sender_caps;
 pub mod shared_encode;
 pub mod teardown;
 pub mod tee;

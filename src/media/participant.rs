@@ -163,7 +163,7 @@ impl ParticipantMedia {
                     if downlink == Downlink::Publisher {
                         self.expect_incoming(&offer, index, *codec)?;
                     } else {
-                        self.attach_sender(room, index, *codec).await?;
+                        self.attach_sender(room, &offer, index, *codec).await?;
                     }
                 }
                 self.plan = Some(plan);
@@ -228,6 +228,7 @@ impl ParticipantMedia {
     async fn attach_sender(
         &mut self,
         room: &mut RoomPipeline,
+        offer: &gst_sdp::SDPMessage,
         index: usize,
         codec: SendCodec,
     ) -> Result<()> {
@@ -251,6 +252,11 @@ impl ParticipantMedia {
         let sender_src = sender
             .static_pad("src")
             .ok_or_else(|| anyhow!("sender has no src"))?;
+        // Whether the answer comes before or after the sender's caps reach webrtcbin, it must
+        // match this m-line (see `sender_caps`).
+        let offered = sdp::offered_caps(offer, index, codec.pt())
+            .ok_or_else(|| anyhow!("m-line {index} has no caps for payload {}", codec.pt()))?;
+        super::sender_caps::announce_as_offered(&sender_src, offered);
         sender_src.link(&sink).context("sender → webrtcbin")?;
         let transceiver = sink.property::<gst_webrtc::WebRTCRTPTransceiver>("transceiver");
         let direction = match self.downlink {

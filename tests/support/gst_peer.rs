@@ -64,6 +64,7 @@ struct Shared {
     /// Video RTP packets, and RTP timestamps seen (one per frame the server sent).
     rtp_packets: u64,
     rtp_frames: VecDeque<Instant>,
+    first_rtp_frame: Option<Instant>,
     last_rtp_timestamp: Option<u32>,
     errors: Vec<String>,
 }
@@ -162,7 +163,7 @@ impl GstPeer {
         };
 
         let pipeline = if options.viewer {
-            PipelineGuard(receive_only::build_pipeline(name, options.codec)?)
+            PipelineGuard(receive_only::build_pipeline(name, options)?)
         } else {
             PipelineGuard(build_pipeline(name, rgb, tone_hz, options)?)
         };
@@ -290,6 +291,11 @@ impl GstPeer {
             .count()
     }
 
+    /// When the first video frame arrived over RTP (before any decoding).
+    pub fn first_rtp_frame_at(&self) -> Option<Instant> {
+        lock(&self.shared).first_rtp_frame
+    }
+
     /// Video RTP packets received so far.
     pub fn rtp_packets(&self) -> u64 {
         lock(&self.shared).rtp_packets
@@ -411,6 +417,9 @@ pub struct PeerOptions {
     /// Sends moving noise instead of a flat colour, so that every encode of the composite
     /// needs its full bit rate (a flat picture compresses to almost nothing).
     pub noise: bool,
+    /// Offers video on the first m-line and audio on the second (browsers list audio first;
+    /// many encoders and players list video first).
+    pub video_first: bool,
 }
 
 impl PeerOptions {
@@ -421,6 +430,7 @@ impl PeerOptions {
             viewer: false,
             decode: true,
             noise: false,
+            video_first: false,
         }
     }
 
@@ -466,15 +476,21 @@ fn build_pipeline(
     } else {
         format!("pattern=solid-color foreground-color={argb}")
     };
+    // The sink pad's index is the m-line's place in the offer.
+    let (audio_sink, video_sink) = if options.video_first {
+        ("sink_1", "sink_0")
+    } else {
+        ("sink_0", "sink_1")
+    };
     let description = format!(
         "webrtcbin name=webrtc bundle-policy=max-bundle \
          audiotestsrc is-live=true wave=sine freq={tone_hz} volume=0.3 ! \
            audio/x-raw,rate=48000,channels={channels} ! audioconvert ! audioresample ! queue ! \
            opusenc ! rtpopuspay pt=111 ! \
            capsfilter caps=application/x-rtp,media=audio,encoding-name=OPUS,payload=111,clock-rate=48000 ! \
-           webrtc.sink_0 \
+           webrtc.{audio_sink} \
          videotestsrc is-live=true {picture} ! \
-           video/x-raw,width=640,height=360,framerate=30/1 ! videoconvert ! queue ! {} ! webrtc.sink_1",
+           video/x-raw,width=640,height=360,framerate=30/1 ! videoconvert ! queue ! {} ! webrtc.{video_sink}",
         options.codec.encoder_chain()
     );
     let pipeline = gst::parse::launch(&description)
@@ -634,7 +650,9 @@ fn count_rtp_frames(pad: &gst::Pad, shared: &Arc<Mutex<Shared>>) {
         s.rtp_packets += 1;
         if s.last_rtp_timestamp != Some(timestamp) {
             s.last_rtp_timestamp = Some(timestamp);
-            s.rtp_frames.push_back(Instant::now());
+            let now = Instant::now();
+            s.first_rtp_frame.get_or_insert(now);
+            s.rtp_frames.push_back(now);
             while s.rtp_frames.len() > ARRIVALS_KEEP {
                 s.rtp_frames.pop_front();
             }

@@ -6,8 +6,10 @@ use anyhow::Result;
 use gst::prelude::*;
 
 /// A pipeline named `viewer-{name}` holding a `webrtcbin` named `webrtc`, offering to receive
-/// Opus and H.264 (constrained baseline, packetization-mode 1) or, with `vp8`, VP8.
-pub fn build(name: &str, vp8: bool) -> Result<gst::Pipeline> {
+/// Opus and H.264 (constrained baseline, packetization-mode 1) or, with `vp8`, VP8. The offer
+/// lists audio first (as browsers do) or, with `video_first`, video first (as many players and
+/// encoders do).
+pub fn build(name: &str, vp8: bool, video_first: bool) -> Result<gst::Pipeline> {
     let pipeline = gst::Pipeline::builder()
         .name(format!("viewer-{name}"))
         .build();
@@ -39,7 +41,12 @@ pub fn build(name: &str, vp8: bool) -> Result<gst::Pipeline> {
             .field("profile-level-id", "42e01f")
             .build()
     };
-    for caps in [audio, video] {
+    let order = if video_first {
+        [video, audio]
+    } else {
+        [audio, video]
+    };
+    for caps in order {
         webrtc.emit_by_name::<gst_webrtc::WebRTCRTPTransceiver>(
             "add-transceiver",
             &[&gst_webrtc::WebRTCRTPTransceiverDirection::Recvonly, &caps],

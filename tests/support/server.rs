@@ -34,7 +34,10 @@ fn spawn(args: &[String], envs: &[(String, String)], log_path: &Path) -> Result<
         .append(true)
         .open(log_path)?;
     let log_err = log.try_clone()?;
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_connect-right"));
+    // CONNECT_RIGHT_TEST_BIN runs the tests against another build (e.g. the release binary).
+    let binary = std::env::var_os("CONNECT_RIGHT_TEST_BIN")
+        .unwrap_or_else(|| env!("CARGO_BIN_EXE_connect-right").into());
+    let mut cmd = Command::new(binary);
     cmd.args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .envs(envs.iter().map(|(k, v)| (k.as_str(), v.as_str())))

@@ -28,9 +28,31 @@ impl GstPeer {
         tone_hz: u32,
         codec: VideoCodec,
     ) -> Result<GstPeer> {
+        Self::publish_whip_with(
+            base,
+            room,
+            token,
+            name,
+            rgb,
+            tone_hz,
+            PeerOptions::new(codec),
+        )
+        .await
+    }
+
+    /// [`GstPeer::publish_whip`] with every option (codec and m-line order are used).
+    pub async fn publish_whip_with(
+        base: &str,
+        room: &str,
+        token: &str,
+        name: &str,
+        rgb: [u8; 3],
+        tone_hz: u32,
+        options: PeerOptions,
+    ) -> Result<GstPeer> {
         gst::init()?;
         let shared = Arc::new(Mutex::new(Shared::default()));
-        let pipeline = PipelineGuard(build_pipeline(name, rgb, tone_hz, PeerOptions::new(codec))?);
+        let pipeline = PipelineGuard(build_pipeline(name, rgb, tone_hz, options)?);
         let webrtc = start_webrtc(&pipeline, name, None, &shared, false)?;
         let joined_at = Instant::now();
         for pad in ["sink_0", "sink_1"] {

@@ -15,9 +15,14 @@ use crate::support::signalling::{self, Notes};
 /// How long a WHEP player waits for its own candidates before sending the offer.
 const GATHERING_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// A pipeline holding only a `webrtcbin` with receive-only audio (Opus) and video (`codec`).
-pub(super) fn build_pipeline(name: &str, codec: VideoCodec) -> Result<gst::Pipeline> {
-    crate::support::receive_pipeline::build(name, codec == VideoCodec::Vp8)
+/// A pipeline holding only a `webrtcbin` with receive-only audio (Opus) and video, in the
+/// options' codec and m-line order.
+pub(super) fn build_pipeline(name: &str, options: PeerOptions) -> Result<gst::Pipeline> {
+    crate::support::receive_pipeline::build(
+        name,
+        options.codec == VideoCodec::Vp8,
+        options.video_first,
+    )
 }
 
 impl GstPeer {
@@ -32,7 +37,7 @@ impl GstPeer {
     ) -> Result<GstPeer> {
         gst::init()?;
         let shared = Arc::new(Mutex::new(Shared::default()));
-        let pipeline = PipelineGuard(build_pipeline(name, options.codec)?);
+        let pipeline = PipelineGuard(build_pipeline(name, options)?);
         let webrtc = start_webrtc(&pipeline, name, None, &shared, options.decode)?;
         let joined_at = Instant::now();
 
