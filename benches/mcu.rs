@@ -14,6 +14,8 @@
 //! from RTP marker bits without decoding, so they fit beside the server on a small machine.
 //! Results are printed and written as JSON to `target/bench-mcu.json`.
 
+#[path = "mcu/burst_phase.rs"]
+mod burst_phase;
 #[path = "mcu/client.rs"]
 mod client;
 #[path = "mcu/feeder.rs"]
@@ -70,6 +72,9 @@ struct Config {
     viewer_step: usize,
     max_viewers: usize,
     viewer_min_fps: f64,
+    /// Burst phase: WHEP viewers arriving this far apart.
+    burst_viewers: usize,
+    burst_gap_ms: u64,
     phases: Vec<String>,
 }
 
@@ -87,7 +92,7 @@ impl Config {
     fn from_env() -> Result<Self> {
         let phases: String = env_or(
             "BENCH_PHASES",
-            "room,baseline,videopath,rooms,viewers,renditions".to_owned(),
+            "room,baseline,videopath,rooms,viewers,renditions,burst".to_owned(),
         )?;
         let config = Config {
             seconds: env_or("BENCH_SECONDS", 30)?,
@@ -102,6 +107,8 @@ impl Config {
             viewer_step: env_or("BENCH_VIEWER_STEP", 10)?,
             max_viewers: env_or("BENCH_MAX_VIEWERS", 100)?,
             viewer_min_fps: env_or("BENCH_VIEWER_MIN_FPS", 25.0)?,
+            burst_viewers: env_or("BENCH_BURST_VIEWERS", 60)?,
+            burst_gap_ms: env_or("BENCH_BURST_GAP_MS", 150)?,
             phases: phases
                 .split(',')
                 .map(|p| p.trim().to_owned())
@@ -116,12 +123,13 @@ impl Config {
                 "rooms",
                 "viewers",
                 "renditions",
+                "burst",
             ]
             .contains(&phase.as_str())
             {
                 bail!(
                     "BENCH_PHASES: unknown phase {phase} (room, baseline, videopath, rooms, viewers, \
-                     renditions)"
+                     renditions, burst)"
                 );
             }
         }
@@ -146,7 +154,8 @@ fn main() {
             "cargo bench --bench mcu\n  env: BENCH_SECONDS=30 BENCH_SETTLE_SECONDS=10 BENCH_ROOM_SECONDS=10 \
              BENCH_MAX_ROOMS=10 BENCH_MIN_FPS=29 BENCH_JOIN_GAP_MS=500 BENCH_JITTER_MS=50 \
              BENCH_PLI_MS=200 BENCH_PERF=0 BENCH_VIEWER_STEP=10 BENCH_MAX_VIEWERS=100 \
-             BENCH_VIEWER_MIN_FPS=25 BENCH_PHASES=room,baseline,videopath,rooms,viewers,renditions"
+             BENCH_VIEWER_MIN_FPS=25 BENCH_BURST_VIEWERS=60 BENCH_BURST_GAP_MS=150 \
+             BENCH_PHASES=room,baseline,videopath,rooms,viewers,renditions,burst"
         );
         return;
     }
@@ -428,6 +437,15 @@ async fn run_phases(
         let value = renditions_phase::run(config, server, clip, feeder, ticks).await;
         report.set("renditions", value);
     }
+    if config.runs("burst") {
+        println!(
+            "\n-- burst: one room of {PARTICIPANTS_PER_ROOM}; {} WHEP viewers {} ms apart, \
+             audio-first offers then video-first --",
+            config.burst_viewers, config.burst_gap_ms
+        );
+        let value = burst_phase::run(config, server, clip, feeder, ticks).await;
+        report.set("burst", value);
+    }
     Ok(())
 }
 
@@ -439,6 +457,7 @@ fn config_json(c: &Config) -> Value {
         "BENCH_JITTER_MS": c.jitter_ms, "BENCH_PLI_MS": c.pli_ms, "BENCH_PERF": c.perf,
         "BENCH_VIEWER_STEP": c.viewer_step, "BENCH_MAX_VIEWERS": c.max_viewers,
         "BENCH_VIEWER_MIN_FPS": c.viewer_min_fps,
+        "BENCH_BURST_VIEWERS": c.burst_viewers, "BENCH_BURST_GAP_MS": c.burst_gap_ms,
         "BENCH_PHASES": c.phases.join(","),
     })
 }
@@ -457,6 +476,20 @@ async fn join_room(
 }
 
 /// [`join_room`] into the room of `ticket` (room id, invite token).
+/// [`guest_room`], then waits for every client's first frame and `BENCH_SETTLE_SECONDS`.
+async fn settled_guest_room(
+    config: &Config,
+    server: &mut Server,
+    label: &str,
+    clip: &Arc<Clip>,
+    feeder: &Arc<Feeder>,
+) -> Result<((String, String), Vec<LoadClient>)> {
+    let room = guest_room(config, server, label, clip, feeder).await?;
+    wait_first_frames(&room.1, FIRST_FRAME_TIMEOUT).await;
+    tokio::time::sleep(Duration::from_secs(config.settle_seconds)).await;
+    Ok(room)
+}
+
 /// A new room labelled `label` with a guest invite, and its load clients joined with it.
 async fn guest_room(
     config: &Config,

@@ -61,6 +61,11 @@ impl ClientStats {
         locked(&self.errors).clone()
     }
 
+    /// Notes that this receiver starts joining now (a viewer: creating its offer).
+    pub fn mark_join_sent(&self) {
+        *locked(&self.join_sent) = Some(Instant::now());
+    }
+
     /// From sending `join` to the first decodable composite frame.
     pub fn join_to_first_frame(&self) -> Option<Duration> {
         let sent = (*locked(&self.join_sent))?;
@@ -264,7 +269,7 @@ impl LoadClient {
         std::mem::forget(feed_guard);
         drop(guard.disarm());
 
-        *locked(&stats.join_sent) = Some(Instant::now());
+        stats.mark_join_sent();
         send(
             &out_tx,
             json!({"type": "join", "room": ticket.0, "name": name, "role": "participant",

@@ -10,8 +10,7 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 use super::{
-    Clip, Config, FIRST_FRAME_TIMEOUT, Feeder, Receiver, Server, guest_room, leave_all, measure,
-    round, wait_first_frames,
+    Clip, Config, Feeder, Receiver, Server, leave_all, measure, round, settled_guest_room,
 };
 
 /// Which client pins which rendition at each step (the room's shipped ladder).
@@ -30,12 +29,10 @@ pub async fn run(
     ticks: f64,
 ) -> Value {
     let label = "bench-renditions";
-    let mut clients = match guest_room(config, server, label, clip, feeder).await {
+    let mut clients = match settled_guest_room(config, server, label, clip, feeder).await {
         Ok((_, clients)) => clients,
         Err(e) => return json!({"error": format!("{e:#}")}),
     };
-    wait_first_frames(&clients, FIRST_FRAME_TIMEOUT).await;
-    tokio::time::sleep(Duration::from_secs(config.settle_seconds)).await;
     let mut rows = Vec::new();
     let mut baseline = None;
     let mut previous = None;

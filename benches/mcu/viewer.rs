@@ -23,14 +23,17 @@ pub struct LoadViewer {
 }
 
 impl LoadViewer {
-    /// Watches room `room_id` at `base` (`http://host:port`) with `token`.
+    /// Watches room `room_id` at `base` (`http://host:port`) with `token`; the offer lists
+    /// audio first (as browsers do) or, with `video_first`, video first.
     pub async fn watch(
         base: &str,
         (label, room_id, token): (&str, &str, &str),
         name: &str,
+        video_first: bool,
     ) -> Result<LoadViewer> {
         let stats = Arc::new(ClientStats::default());
-        let pipeline = crate::receive_pipeline::build(name, false, false)?;
+        stats.mark_join_sent();
+        let pipeline = crate::receive_pipeline::build(name, false, video_first)?;
         let webrtc = pipeline.by_name("webrtc").context("no webrtcbin")?;
         let pad_stats = stats.clone();
         webrtc.connect_pad_added(move |webrtc, pad| {

@@ -107,7 +107,7 @@ async fn steps(
         let step = config.viewer_step.min(config.max_viewers - count);
         for i in 0..step {
             let name = format!("viewer-{}", count + i + 1);
-            match LoadViewer::watch(&base, ("bench-viewers", room_id, token), &name).await {
+            match LoadViewer::watch(&base, ("bench-viewers", room_id, token), &name, false).await {
                 Ok(v) => viewers.push(v),
                 Err(e) => {
                     stop_reason = format!("{name} could not connect: {e:#}");
@@ -137,7 +137,7 @@ async fn steps(
 
 /// The slowest viewer's and the slowest participant's mean fps; the first `participants`
 /// receivers of the window are the load clients.
-fn split_fps(window: &Window, participants: usize) -> (f64, f64) {
+pub fn split_fps(window: &Window, participants: usize) -> (f64, f64) {
     let min = |it: &mut dyn Iterator<Item = f64>| it.fold(f64::INFINITY, f64::min);
     let fps = window.receivers.iter().map(|r| r.fps_mean);
     let clients = min(&mut fps.clone().take(participants));
