@@ -142,7 +142,7 @@ impl Default for MediaSettings {
             empty_room_grace_secs: 3,
             liveness_timeout_secs: 10,
             jitter_latency_ms: 100,
-            max_participants: crate::media::layout::MAX_TILES,
+            max_participants: crate::domain::layout::MAX_TILES,
             max_viewers: 100,
             hls_dir: PathBuf::from("hls"),
         }
@@ -199,10 +199,10 @@ impl Settings {
                 "video bitrate must be 100..=20000 kbit/s".into(),
             ));
         }
-        if m.max_participants == 0 || m.max_participants > crate::media::layout::MAX_TILES {
+        if m.max_participants == 0 || m.max_participants > crate::domain::layout::MAX_TILES {
             return Err(ConfigError::Invalid(format!(
                 "max_participants must be 1..={}",
-                crate::media::layout::MAX_TILES
+                crate::domain::layout::MAX_TILES
             )));
         }
         match (m.udp_port_min, m.udp_port_max) {

@@ -7,7 +7,10 @@ pub mod broadcast;
 pub mod cli;
 pub mod config;
 pub mod db;
+pub mod domain;
 pub mod http;
+#[cfg(test)]
+mod layers;
 pub mod media;
 pub mod recording;
 pub mod rooms;

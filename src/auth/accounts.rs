@@ -108,16 +108,7 @@ pub struct LoginResult {
     pub expires_at: String,
 }
 
-/// Epoch milliseconds as RFC 3339 (UTC).
-pub fn rfc3339(ms: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
-        .ok()
-        .and_then(|t| {
-            t.format(&time::format_description::well_known::Rfc3339)
-                .ok()
-        })
-        .unwrap_or_default()
-}
+use crate::domain::time::rfc3339;
 
 /// Usernames: 3–32 characters of ASCII letters, digits, `.`, `_` and `-`, compared
 /// case-insensitively (stored lowercase).
@@ -286,11 +277,5 @@ mod tests {
         assert!(normalise_username("ann lee").is_err());
         assert!(normalise_username("<ann>").is_err());
         assert!(normalise_username("ännä").is_err());
-    }
-
-    #[test]
-    fn times_are_rfc3339_utc() {
-        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
-        assert_eq!(rfc3339(1_764_000_000_123), "2025-11-24T16:00:00.123Z");
     }
 }

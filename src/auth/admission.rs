@@ -4,8 +4,10 @@ use super::tokens::{self, TokenKind};
 use super::{AuthError, CurrentUser};
 use crate::db::models::Room;
 use crate::db::{Db, DbError, invites};
-use crate::rooms::directory::{Directory, Layout, can_manage, can_see};
-use crate::signalling::router::{JoinRequest, Role};
+use crate::domain::join::JoinRequest;
+use crate::domain::layout::Layout;
+use crate::domain::role::Role;
+use crate::rooms::directory::{Directory, can_manage, can_see};
 
 /// A granted join.
 #[derive(Debug, Clone, PartialEq, Eq)]

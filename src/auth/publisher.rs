@@ -4,8 +4,8 @@
 use super::admission::{Admission, AdmitError, admit_member, session_user};
 use super::tokens::{self, TokenKind};
 use crate::db::stream_keys;
+use crate::domain::role::Role;
 use crate::rooms::directory::Directory;
-use crate::signalling::router::Role;
 
 /// The display name of a publisher that came with the room's stream key.
 const STREAM_KEY_NAME: &str = "Stream";

@@ -9,9 +9,9 @@ use super::extract::Authenticated;
 use crate::app_state::AppState;
 use crate::broadcast::{BroadcastCommand, BroadcastError, HlsView, RtmpTarget, RtmpView};
 use crate::db::models::Room;
+use crate::domain::names as validate;
 use crate::recording::links::LinkPurpose;
 use crate::rooms::RoomHandle;
-use crate::signalling::validate;
 
 fn broadcast_error(e: BroadcastError) -> ApiError {
     match e {
@@ -72,7 +72,7 @@ fn playlist_link(state: &AppState, id: &str) -> serde_json::Value {
     let (expires, sig) = state.links.sign_for(LinkPurpose::Hls, id, now);
     serde_json::json!({
         "url": format!("/api/rooms/{id}/hls/playlist.m3u8?expires={expires}&sig={sig}"),
-        "expiresAt": crate::auth::accounts::rfc3339(expires * 1000),
+        "expiresAt": crate::domain::time::rfc3339(expires * 1000),
     })
 }
 

@@ -12,8 +12,8 @@ use super::api_error::ApiError;
 use super::extract::bearer;
 use crate::app_state::AppState;
 use crate::broadcast::hls::{PLAYLIST, is_segment_name, sign_segments};
+use crate::domain::names as validate;
 use crate::recording::links::LinkPurpose;
-use crate::signalling::validate;
 
 /// Players reload a live playlist about every target duration (2 s): caches may keep it for
 /// one second at most.

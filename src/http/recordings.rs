@@ -13,9 +13,9 @@ use crate::app_state::AppState;
 use crate::auth::CurrentUser;
 use crate::db::models::Recording;
 use crate::db::recordings::{self, Filter};
+use crate::domain::names as validate;
 use crate::recording::RecordingView;
 use crate::rooms::{Asker, RoomError};
-use crate::signalling::validate;
 
 fn room_error(e: RoomError) -> ApiError {
     match e {
@@ -157,7 +157,7 @@ pub async fn link(
     let (expires, sig) = state.links.sign(&row.id, now);
     Ok(HttpResponse::Ok().json(serde_json::json!({
         "url": format!("/api/recordings/{}/file?expires={expires}&sig={sig}", row.id),
-        "expiresAt": crate::auth::accounts::rfc3339(expires * 1000),
+        "expiresAt": crate::domain::time::rfc3339(expires * 1000),
     })))
 }
 
@@ -210,7 +210,7 @@ pub async fn file(
     let file = NamedFile::open_async(&path)
         .await
         .map_err(|_| ApiError::NotFound("the recording's file is missing".into()))?;
-    let stamp = crate::auth::accounts::rfc3339(row.started_at).replace(':', "-");
+    let stamp = crate::domain::time::rfc3339(row.started_at).replace(':', "-");
     let name: String = format!("{}-{stamp}.mp4", row.room_name)
         .chars()
         .map(|c| {

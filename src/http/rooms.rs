@@ -7,11 +7,12 @@ use super::api_error::ApiError;
 use super::extract::Authenticated;
 use super::paging::{Page, PageQuery};
 use crate::app_state::AppState;
-use crate::rooms::directory::{Layout, RoomSettings, RoomView};
+use crate::domain::layout::Layout;
+use crate::domain::names as validate;
+use crate::domain::role::Role;
+use crate::rooms::directory::{RoomSettings, RoomView};
 use crate::rooms::{RoomCommand, RoomError};
 use crate::signalling::protocol::{ErrorCode, ServerMessage};
-use crate::signalling::router::Role;
-use crate::signalling::validate;
 
 /// Room ids in paths are checked like the socket's before any lookup.
 pub(super) fn room_id(raw: &str) -> Result<String, ApiError> {

@@ -13,11 +13,11 @@ use super::extract::bearer;
 use super::media_sessions::{MediaSession, MediaSessions};
 use crate::app_state::AppState;
 use crate::auth::admission::AdmitError;
+use crate::domain::join::JoinRequest;
+use crate::domain::names as validate;
 use crate::media::sdp;
 use crate::rooms::{Outbound, RoomCommand, RoomError};
 use crate::signalling::protocol::{ErrorCode, ServerMessage};
-use crate::signalling::router::JoinRequest;
-use crate::signalling::validate;
 
 /// Largest offer taken (a browser's or an encoder's offer is a few KiB).
 const MAX_OFFER_BYTES: usize = 64 * 1024;

@@ -12,7 +12,8 @@ use super::api_error::ApiError;
 use super::sdp_exchange::{Offer, admit_error};
 use crate::app_state::AppState;
 use crate::auth::admission;
-use crate::signalling::router::{JoinRequest, Role};
+use crate::domain::join::JoinRequest;
+use crate::domain::role::Role;
 
 /// The display name WHEP viewers have in the room.
 const VIEWER_NAME: &str = "WHEP viewer";

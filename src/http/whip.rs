@@ -13,7 +13,7 @@ use super::api_error::ApiError;
 use super::sdp_exchange::{Offer, admit_error};
 use crate::app_state::AppState;
 use crate::auth::publisher::admit_publisher;
-use crate::signalling::router::JoinRequest;
+use crate::domain::join::JoinRequest;
 
 /// Admits the offer's token as a publisher into the offer's room.
 pub(super) async fn admit(state: &AppState, offer: &Offer) -> Result<JoinRequest, ApiError> {

@@ -40,7 +40,7 @@ impl Rect {
 }
 
 /// The most participants a grid lays out (4×4).
-pub const MAX_TILES: usize = 16;
+pub use crate::domain::layout::MAX_TILES;
 
 /// Columns and rows of the grid for `count` tiles: 1, 2 side by side, 2×2, 3×3, 4×4.
 pub fn grid_shape(count: usize) -> (i32, i32) {

@@ -9,9 +9,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::auth::accounts::rfc3339;
 use crate::db::models::Recording;
 use crate::db::{self, Db, DbError, recordings};
+use crate::domain::time::rfc3339;
 
 /// Who joined or left a recorded room, and when (ms from the recording's start).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]

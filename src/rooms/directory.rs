@@ -2,40 +2,14 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::auth::accounts::rfc3339;
 use crate::auth::{AuthError, CurrentUser};
 use crate::db::models::{Invite, Room};
 use crate::db::{self, Db, DbError, invites, rooms};
+use crate::domain::layout::Layout;
+use crate::domain::time::rfc3339;
 
 /// Longest room name, in characters.
 const MAX_ROOM_NAME: usize = 64;
-
-/// How a room's composite is laid out by default.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Layout {
-    /// Everyone in an equal grid.
-    Grid,
-    /// Presenters large, everyone else in a strip below.
-    Presenter,
-}
-
-impl Layout {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Layout::Grid => "grid",
-            Layout::Presenter => "presenter",
-        }
-    }
-
-    pub fn parse(s: &str) -> Self {
-        if s == "presenter" {
-            Layout::Presenter
-        } else {
-            Layout::Grid
-        }
-    }
-}
 
 /// A room as the API shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

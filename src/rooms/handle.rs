@@ -3,8 +3,9 @@
 use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
+use crate::domain::join::JoinRequest;
+use crate::domain::role::Role;
 use crate::signalling::protocol::{RosterEntry, ServerMessage};
-use crate::signalling::router::{JoinRequest, Role};
 
 /// What a room sends down a member's socket.
 #[derive(Debug, Clone, PartialEq)]
@@ -94,7 +95,7 @@ pub enum RoomCommand {
     },
     /// The room's layout setting changed.
     SetLayout {
-        layout: super::directory::Layout,
+        layout: crate::domain::layout::Layout,
     },
     /// HLS and RTMP control and status (see `crate::broadcast`).
     Broadcast(crate::broadcast::BroadcastCommand),

@@ -11,7 +11,7 @@ use uuid::Uuid;
 use super::handle::{Outbound, RoomError, RoomHandle};
 use super::room::Room;
 use crate::config::MediaSettings;
-use crate::signalling::router::JoinRequest;
+use crate::domain::join::JoinRequest;
 
 /// Commands queued per room before senders wait; generous, as they are small.
 const ROOM_COMMAND_QUEUE: usize = 256;

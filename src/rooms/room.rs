@@ -7,10 +7,12 @@ use gst::prelude::*;
 use tokio::sync::mpsc;
 use uuid::Uuid;
 
-use super::directory::Layout;
 use super::handle::{Outbound, RoomCommand, RoomError, RoomHandle};
 use super::manager::RoomManager;
 use crate::config::MediaSettings;
+use crate::domain::join::JoinRequest;
+use crate::domain::layout::Layout;
+use crate::domain::role::Role;
 use crate::media::events::MediaEvent;
 use crate::media::layout;
 use crate::media::mixminus::MixMinus;
@@ -18,7 +20,6 @@ use crate::media::participant::{Downlink, Incoming, OfferChanged, ParticipantMed
 use crate::media::pipeline::RoomPipeline;
 use crate::media::sdp::{self, OfferError};
 use crate::signalling::protocol::{ErrorCode, IceServer, RosterEntry, ServerMessage};
-use crate::signalling::router::{JoinRequest, Role};
 
 /// The full room mix's place among the mix-minus listeners (no participant has the nil id).
 /// Speakers are linked into it only while a recording or a viewer hears it, so an idle

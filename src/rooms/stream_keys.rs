@@ -5,10 +5,10 @@ use serde::Serialize;
 
 use super::directory::{Directory, RoomsError};
 use crate::auth::CurrentUser;
-use crate::auth::accounts::rfc3339;
 use crate::auth::tokens::{self, TokenKind};
 use crate::db::models::StreamKey;
 use crate::db::{self, stream_keys};
+use crate::domain::time::rfc3339;
 
 /// A new key, as shown once to whoever made it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -4,5 +4,4 @@ pub mod origin;
 pub mod protocol;
 pub mod rate;
 pub mod router;
-pub mod validate;
 pub mod ws;

@@ -4,40 +4,11 @@
 use serde_json::Value;
 
 use super::protocol::{ClientMessage, ErrorCode, ServerMessage};
-use super::validate;
+use crate::domain::names as validate;
+use crate::domain::role::Role;
 
 /// Largest accepted message, in bytes (the contract's 64 KiB).
 pub const MAX_MESSAGE_BYTES: usize = 64 * 1024;
-
-/// What a member of a room is allowed to do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
-    /// The room's owner (given by the server, never asked for).
-    Owner,
-    Presenter,
-    Participant,
-    Viewer,
-}
-
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Owner => "owner",
-            Role::Presenter => "presenter",
-            Role::Participant => "participant",
-            Role::Viewer => "viewer",
-        }
-    }
-
-    fn parse(raw: Option<&str>) -> Result<Self, RouteError> {
-        match raw.unwrap_or("participant") {
-            "presenter" => Ok(Role::Presenter),
-            "participant" => Ok(Role::Participant),
-            "viewer" => Ok(Role::Viewer),
-            other => Err(RouteError::bad_request(format!("unknown role '{other}'"))),
-        }
-    }
-}
 
 /// A well-formed `join`, before its token is checked.
 #[derive(Debug, Clone)]
@@ -63,24 +34,10 @@ impl PartialEq for JoinAsk {
 
 impl Eq for JoinAsk {}
 
-/// An admitted join, as the room receives it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct JoinRequest {
-    pub room: String,
-    pub name: String,
-    pub role: Role,
-    /// Who the client is; a second join with the same identity replaces the first.
-    pub identity: String,
-    /// The room's participant limit (viewers not counted).
-    pub limit: usize,
-    /// The room's layout setting as stored when this join was admitted.
-    pub layout: crate::rooms::directory::Layout,
-    /// The stored room's name and auto-record setting.
-    pub room_name: String,
-    pub auto_record: bool,
-    /// Sends media and receives none (a WHIP publisher): it gets a tile and is heard, but has
-    /// no downlink and no mix-minus of its own.
-    pub publisher: bool,
+/// The role a `join` asks for; participant when it names none.
+fn asked_role(raw: Option<&str>) -> Result<Role, RouteError> {
+    let raw = raw.unwrap_or("participant");
+    Role::asked(raw).ok_or_else(|| RouteError::bad_request(format!("unknown role '{raw}'")))
 }
 
 /// What the socket loop should do with a message.
@@ -186,7 +143,7 @@ pub fn route(joined: bool, message: ClientMessage) -> Result<Action, RouteError>
         } => {
             let room = validate::room_id(&room).map_err(RouteError::bad_request)?;
             let name = validate::display_name(&name).map_err(RouteError::bad_request)?;
-            let role = Role::parse(role.as_deref())?;
+            let role = asked_role(role.as_deref())?;
             let token = token.filter(|t| !t.is_empty());
             if token.as_ref().is_some_and(|t| t.len() > 512) {
                 return Err(RouteError::bad_request("token is too long"));

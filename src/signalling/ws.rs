@@ -11,9 +11,10 @@ use secrecy::ExposeSecret;
 
 use super::protocol::{ErrorCode, ServerMessage};
 use super::rate::RateLimiter;
-use super::router::{self, Action, JoinAsk, Role, RouteError};
+use super::router::{self, Action, JoinAsk, RouteError};
 use crate::app_state::AppState;
 use crate::auth::admission::{AdmitError, admit};
+use crate::domain::role::Role;
 use crate::http::errors::json_error;
 use crate::rooms::{Asker, Outbound, RoomCommand, RoomError, RoomHandle};
 

@@ -38,7 +38,7 @@ impl ActiveHls {
     fn view(&self) -> HlsView {
         HlsView {
             active: true,
-            started_at: Some(crate::auth::accounts::rfc3339(self.started_at_ms)),
+            started_at: Some(crate::domain::time::rfc3339(self.started_at_ms)),
         }
     }
 }

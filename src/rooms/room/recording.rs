@@ -5,11 +5,11 @@ use std::time::Instant;
 
 use super::{Room, RoomError};
 use crate::db::models::Recording;
+use crate::domain::role::Role;
 use crate::recording::branch::RecordingBranch;
 use crate::recording::{RecordingView, TimelineEntry};
 use crate::rooms::{Asker, Outbound};
 use crate::signalling::protocol::ServerMessage;
-use crate::signalling::router::Role;
 
 /// The recording a room is writing.
 pub(super) struct ActiveRecording {

@@ -1,4 +1,4 @@
-//! Checks on what clients name things: room ids and display names.
+//! Checks on what clients name things: room ids (`[A-Za-z0-9_-]{1,64}`) and display names.
 
 /// Longest display name, in characters (the tile label shows all of it).
 pub const MAX_NAME_CHARS: usize = 32;

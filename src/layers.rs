@@ -1,0 +1,172 @@
+//! The order of the server's layers, lowest first: a module may use only modules below it (or
+//! beside it, in the same layer). A test reads every `crate::` path in `src/` against it, so a
+//! new import that runs back up fails the suite.
+
+/// Layers, lowest first. A file belongs to the first entry whose prefix its path (below `src/`)
+/// starts with.
+const LAYERS: [&[&str]; 11] = [
+    &["domain/"],
+    &["config.rs", "cli.rs", "telemetry.rs"],
+    &["db/"],
+    // Stored rooms and stream keys (the directory of rooms), below accounts and admission.
+    &["rooms/directory.rs", "rooms/stream_keys.rs"],
+    &["auth/"],
+    &["media/"],
+    &["recording/", "broadcast/"],
+    &["rooms/"],
+    &["signalling/"],
+    &["http/", "app_state.rs", "admin_cli.rs"],
+    &["startup.rs", "main.rs", "lib.rs", "layers.rs"],
+];
+
+/// Imports that still run back up, each as (file, the module it reaches). The list only
+/// shrinks: a new upward import fails the test, and so does an entry that is gone.
+const KNOWN_UPWARD: [(&str, &str); 10] = [
+    // Stored rooms check the caller's account (`CurrentUser`, `AuthError`).
+    ("rooms/directory.rs", "auth"),
+    ("rooms/stream_keys.rs", "auth"),
+    // The live room still builds wire messages (`ServerMessage`) itself.
+    ("rooms/handle.rs", "signalling"),
+    ("rooms/manager.rs", "signalling"),
+    ("rooms/room.rs", "signalling"),
+    ("rooms/room/broadcast.rs", "signalling"),
+    ("rooms/room/recording.rs", "signalling"),
+    ("rooms/room/renditions.rs", "signalling"),
+    // The socket handler takes the HTTP layer's state and error body.
+    ("signalling/ws.rs", "app_state"),
+    ("signalling/ws.rs", "http"),
+];
+
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    /// The layer of a file, as a path below `src/`.
+    fn layer_of(path: &str) -> Option<usize> {
+        LAYERS
+            .iter()
+            .position(|prefixes| prefixes.iter().any(|p| path.starts_with(p)))
+    }
+
+    /// The layer of the module a `crate::a::b::…` path names (stored rooms are told from live
+    /// rooms by their second segment).
+    fn layer_of_module(segments: &[&str]) -> Option<usize> {
+        let key = match segments {
+            ["rooms", second, ..] => format!("rooms/{second}.rs"),
+            [first, ..] => (*first).to_owned(),
+            [] => return None,
+        };
+        LAYERS.iter().position(|prefixes| {
+            prefixes.iter().any(|p| {
+                key.starts_with(p) || p.trim_end_matches('/').trim_end_matches(".rs") == key
+            })
+        })
+    }
+
+    /// Every `crate::` path in `text` (in `use` lines and inline), split into segments.
+    fn crate_paths(text: &str) -> Vec<Vec<&str>> {
+        let mut paths = Vec::new();
+        for line in text.lines() {
+            let line = line.trim_start();
+            if line.starts_with("//") {
+                continue;
+            }
+            for (start, _) in line.match_indices("crate::") {
+                let rest = &line[start + "crate::".len()..];
+                let segments: Vec<&str> = rest
+                    .split("::")
+                    .map(|s| {
+                        let end = s
+                            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                            .unwrap_or(s.len());
+                        &s[..end]
+                    })
+                    .take_while(|s| !s.is_empty())
+                    .collect();
+                if !segments.is_empty() {
+                    paths.push(segments);
+                }
+            }
+        }
+        paths
+    }
+
+    fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                rust_files(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+
+    #[test]
+    fn no_module_uses_one_above_it() {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut files = Vec::new();
+        rust_files(&src, &mut files);
+        let mut upward: Vec<(String, String)> = Vec::new();
+        for file in &files {
+            let relative = file
+                .strip_prefix(&src)
+                .map(|p| p.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let Some(own) = layer_of(&relative) else {
+                panic!("{relative} is in no layer: add it to LAYERS");
+            };
+            let text = std::fs::read_to_string(file).unwrap_or_default();
+            for segments in crate_paths(&text) {
+                match layer_of_module(&segments) {
+                    Some(layer) if layer > own => {
+                        upward.push((relative.clone(), segments[0].to_owned()));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        upward.sort();
+        upward.dedup();
+        let known: Vec<(String, String)> = KNOWN_UPWARD
+            .iter()
+            .map(|(f, m)| ((*f).to_owned(), (*m).to_owned()))
+            .collect();
+        let new: Vec<_> = upward.iter().filter(|u| !known.contains(u)).collect();
+        let gone: Vec<_> = known.iter().filter(|k| !upward.contains(k)).collect();
+        assert!(
+            new.is_empty(),
+            "imports that run back up the layers (file, module it uses): {new:#?}"
+        );
+        assert!(
+            gone.is_empty(),
+            "no longer upward, take them off KNOWN_UPWARD: {gone:#?}"
+        );
+    }
+
+    #[test]
+    fn paths_are_read_from_use_lines_and_inline() {
+        let text = "use crate::domain::role::Role;\n\
+                    // crate::http is only mentioned here\n\
+                    let x = crate::signalling::protocol::ServerMessage::Left;";
+        let paths = crate_paths(text);
+        assert_eq!(
+            paths,
+            vec![
+                vec!["domain", "role", "Role"],
+                vec!["signalling", "protocol", "ServerMessage", "Left"]
+            ]
+        );
+        assert_eq!(layer_of_module(&paths[0]), Some(0));
+        assert_eq!(layer_of_module(&["rooms", "directory"]), Some(3));
+        assert_eq!(layer_of_module(&["rooms", "manager"]), Some(7));
+        assert_eq!(layer_of_module(&["rooms"]), Some(7));
+        assert_eq!(layer_of_module(&["auth"]), Some(4));
+        assert_eq!(layer_of_module(&["app_state", "AppState"]), Some(9));
+        assert_eq!(layer_of("rooms/stream_keys.rs"), Some(3));
+        assert_eq!(layer_of("media/sender_caps/tests.rs"), Some(5));
+    }
+}
