@@ -13,6 +13,7 @@ pub mod paging;
 pub mod recordings;
 pub mod rooms;
 pub mod sdp_exchange;
+mod sdp_offer;
 pub mod static_files;
 pub mod stream_keys;
 pub mod users;

@@ -9,18 +9,14 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use tokio::sync::mpsc;
 
 use super::api_error::ApiError;
-use super::extract::bearer;
 use super::media_sessions::{MediaSession, MediaSessions};
+use super::sdp_offer::read_offer;
 use crate::app_state::AppState;
-use crate::auth::admission::AdmitError;
 use crate::domain::join::JoinRequest;
-use crate::domain::names as validate;
 use crate::media::sdp;
 use crate::rooms::{Outbound, RoomCommand, RoomError};
 use crate::signalling::protocol::{ErrorCode, ServerMessage};
 
-/// Largest offer taken (a browser's or an encoder's offer is a few KiB).
-const MAX_OFFER_BYTES: usize = 64 * 1024;
 /// How long the answer may take to come back from the room.
 const ANSWER_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long to wait for candidate gathering after the answer; what has been gathered by then
@@ -61,14 +57,6 @@ impl Exchange {
     }
 }
 
-/// A well-formed offer to a room, before its token is checked.
-pub struct Offer {
-    pub room: String,
-    /// Secret: never logged.
-    pub token: String,
-    pub sdp: String,
-}
-
 /// `POST /api/rooms/{id}/whip` or `…/whep` → 201 with the SDP answer. Only who may enter
 /// the room, and as what, differs between the two.
 pub async fn create(
@@ -89,30 +77,6 @@ pub async fn create(
         Exchange::Whep => super::whep::admit(&state, &offer).await?,
     };
     open(&state, exchange, request, offer.sdp).await
-}
-
-/// Checks the request's content type, size, room id, bearer token and SDP, in that order, so
-/// that nothing that is not an SDP offer reaches the room. `who` says which tokens to send.
-fn read_offer(
-    req: &HttpRequest,
-    room: &str,
-    body: &web::Bytes,
-    who: &str,
-) -> Result<Offer, ApiError> {
-    require_sdp(req)?;
-    if body.len() > MAX_OFFER_BYTES {
-        return Err(ApiError::TooLarge(format!(
-            "an offer may be at most {MAX_OFFER_BYTES} bytes"
-        )));
-    }
-    let room = validate::room_id(room).map_err(|_| ApiError::NotFound("no such room".into()))?;
-    let token = bearer(req)
-        .ok_or_else(|| ApiError::Unauthorized(format!("send {who} as Authorization: Bearer")))?;
-    let sdp = std::str::from_utf8(body)
-        .map_err(|_| ApiError::BadRequest("the offer is not UTF-8 text".into()))?
-        .to_owned();
-    sdp::parse(&sdp).map_err(|e| ApiError::BadRequest(e.to_string()))?;
-    Ok(Offer { room, token, sdp })
 }
 
 /// Enters the room with `request` (whose identity becomes `{exchange}:{session}`), hands it
@@ -207,22 +171,6 @@ pub async fn patch() -> Result<HttpResponse, ApiError> {
         })))
 }
 
-fn require_sdp(req: &HttpRequest) -> Result<(), ApiError> {
-    let content_type = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let essence = content_type.split(';').next().unwrap_or("").trim();
-    if essence.eq_ignore_ascii_case("application/sdp") {
-        Ok(())
-    } else {
-        Err(ApiError::UnsupportedMediaType(
-            "send the offer as Content-Type: application/sdp".into(),
-        ))
-    }
-}
-
 /// Reads the room's answer, then the candidates it gathers, and writes them into the answer.
 async fn answer_with_candidates(
     outbound: &mut mpsc::Receiver<Outbound>,
@@ -270,17 +218,6 @@ fn offer_error(code: ErrorCode, message: String) -> ApiError {
         ErrorCode::Unsupported => ApiError::Unsupported(message),
         ErrorCode::BadRequest => ApiError::BadRequest(message),
         _ => ApiError::Unavailable(message),
-    }
-}
-
-/// A refused admission, as an HTTP error.
-pub fn admit_error(e: AdmitError) -> ApiError {
-    match e {
-        AdmitError::Unauthorized(m) => ApiError::Unauthorized(m),
-        AdmitError::Expired => ApiError::Expired,
-        AdmitError::Forbidden(m) => ApiError::Forbidden(m),
-        AdmitError::NotFound => ApiError::NotFound("no such room".into()),
-        AdmitError::Db(err) => ApiError::Internal(err.into()),
     }
 }
 

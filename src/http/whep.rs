@@ -9,7 +9,7 @@
 //! The exchange itself is shared with WHIP (`sdp_exchange`); this is who may watch.
 
 use super::api_error::ApiError;
-use super::sdp_exchange::{Offer, admit_error};
+use super::sdp_offer::{Offer, admit_error};
 use crate::app_state::AppState;
 use crate::auth::admission;
 use crate::domain::join::JoinRequest;

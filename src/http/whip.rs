@@ -10,7 +10,7 @@
 //! The exchange itself is shared with WHEP (`sdp_exchange`); this is who may publish.
 
 use super::api_error::ApiError;
-use super::sdp_exchange::{Offer, admit_error};
+use super::sdp_offer::{Offer, admit_error};
 use crate::app_state::AppState;
 use crate::auth::publisher::admit_publisher;
 use crate::domain::join::JoinRequest;

@@ -63,7 +63,8 @@ impl RoomManager {
             return None;
         }
         let mut rooms = self.lock();
-        if let Some(handle) = rooms.get(id) {
+        // A room whose task has ended (or panicked) no longer reads its commands: replace it.
+        if let Some(handle) = rooms.get(id).filter(|h| !h.commands.is_closed()) {
             return Some(handle.clone());
         }
         let (tx, rx) = mpsc::channel(ROOM_COMMAND_QUEUE);
@@ -74,7 +75,15 @@ impl RoomManager {
         };
         rooms.insert(id.to_owned(), handle.clone());
         drop(rooms);
-        let room = Room::new(handle.clone(), self.inner.settings.clone(), self.clone());
+        let manager = self.clone();
+        let (room_id, generation) = (handle.id.clone(), handle.generation);
+        let forget = Box::new(move || manager.forget(&room_id, generation));
+        let room = Room::new(
+            handle.clone(),
+            self.inner.settings.clone(),
+            self.recorder(),
+            forget,
+        );
         self.inner.runtime.spawn(room.run(rx));
         tracing::info!(room = %id, "room opened");
         Some(handle)
@@ -115,7 +124,7 @@ impl RoomManager {
     }
 
     /// Forgets room `id` if it is still the given instance; called by the room as it closes.
-    pub(crate) fn forget(&self, id: &str, generation: u64) {
+    fn forget(&self, id: &str, generation: u64) {
         let mut rooms = self.lock();
         if rooms.get(id).is_some_and(|h| h.generation == generation) {
             rooms.remove(id);

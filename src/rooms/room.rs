@@ -8,7 +8,6 @@ use tokio::sync::mpsc;
 use uuid::Uuid;
 
 use super::handle::{Outbound, RoomCommand, RoomError, RoomHandle};
-use super::manager::RoomManager;
 use crate::config::MediaSettings;
 use crate::domain::join::JoinRequest;
 use crate::domain::layout::Layout;
@@ -44,10 +43,16 @@ mod broadcast;
 mod recording;
 mod renditions;
 
+/// What a room calls as it closes (the manager forgets it).
+pub(super) type OnClosed = Box<dyn FnOnce() + Send>;
+
 pub(super) struct Room {
     handle: RoomHandle,
     settings: MediaSettings,
-    manager: RoomManager,
+    /// Called once as the room closes, so that the next join opens a new one.
+    on_closed: Option<OnClosed>,
+    /// Where the room's recordings are kept and catalogued.
+    recorder: crate::recording::Recorder,
     pipeline: Option<RoomPipeline>,
     /// In join order, which is also tile order.
     members: Vec<Member>,
@@ -69,12 +74,18 @@ pub(super) struct Room {
 }
 
 impl Room {
-    pub(super) fn new(handle: RoomHandle, settings: MediaSettings, manager: RoomManager) -> Self {
+    pub(super) fn new(
+        handle: RoomHandle,
+        settings: MediaSettings,
+        recorder: crate::recording::Recorder,
+        on_closed: OnClosed,
+    ) -> Self {
         let (events_tx, events_rx) = mpsc::unbounded_channel();
         Self {
             handle,
             settings,
-            manager,
+            on_closed: Some(on_closed),
+            recorder,
             pipeline: None,
             members: Vec::new(),
             layout: Layout::Grid,
@@ -126,7 +137,9 @@ impl Room {
             }
         }
         // Stop taking commands, and turn away joins that raced with the close.
-        self.manager.forget(&self.handle.id, self.handle.generation);
+        if let Some(closed) = self.on_closed.take() {
+            closed();
+        }
         commands.close();
         while let Ok(command) = commands.try_recv() {
             match command {

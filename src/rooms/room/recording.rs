@@ -36,7 +36,7 @@ impl Room {
         let Some(pipeline) = self.pipeline.as_ref() else {
             return Err(RoomError::NotRecording);
         };
-        let recorder = self.manager.recorder();
+        let recorder = self.recorder.clone();
         let row = recorder
             .begin(&self.handle.id, &self.room_name, by)
             .await
@@ -94,7 +94,7 @@ impl Room {
             recording_id: row.id.clone(),
         });
         tracing::info!(recording = %row.id, finished, "recording stopped");
-        let recorder = self.manager.recorder();
+        let recorder = self.recorder.clone();
         let job = async move { recorder.finalize(row, active.timeline, false).await };
         if wait {
             job.await;
@@ -117,8 +117,7 @@ impl Room {
             state: "stopped".into(),
             recording_id: active.row.id.clone(),
         });
-        self.manager
-            .recorder()
+        self.recorder
             .fail(active.row, format!("writing the file failed: {reason}"))
             .await;
     }
