@@ -19,6 +19,10 @@ use super::shared_encode::SharedKind;
 use super::teardown;
 use super::video_feed::VideoFeed;
 
+/// Longest one webrtcbin negotiation step (set a description, create the answer) may take.
+/// Each takes milliseconds; one that hangs must not hold the room task.
+const NEGOTIATION_STEP_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// Process-wide origin of the liveness clock.
 static CLOCK_ORIGIN: std::sync::LazyLock<Instant> = std::sync::LazyLock::new(Instant::now);
 
@@ -176,13 +180,16 @@ impl ParticipantMedia {
         let (promise, reply) = gst::Promise::new_future();
         self.webrtcbin
             .emit_by_name::<()>("set-remote-description", &[&offer, &promise]);
-        check_reply(reply.await, "set-remote-description")?;
+        check_reply(
+            within(reply, "set-remote-description").await?,
+            "set-remote-description",
+        )?;
 
         let (promise, reply) = gst::Promise::new_future();
         self.webrtcbin
             .emit_by_name::<()>("create-answer", &[&None::<gst::Structure>, &promise]);
-        let reply = reply
-            .await
+        let reply = within(reply, "create-answer")
+            .await?
             .map_err(|e| anyhow!("create-answer: {e:?}"))?
             .ok_or_else(|| anyhow!("create-answer gave no reply"))?;
         if let Ok(err) = reply.get::<gst::glib::Error>("error") {
@@ -215,7 +222,10 @@ impl ParticipantMedia {
         let (promise, reply) = gst::Promise::new_future();
         self.webrtcbin
             .emit_by_name::<()>("set-local-description", &[&answer, &promise]);
-        check_reply(reply.await, "set-local-description")?;
+        check_reply(
+            within(reply, "set-local-description").await?,
+            "set-local-description",
+        )?;
         Ok(text)
     }
 
@@ -546,6 +556,22 @@ fn configure_ice(webrtcbin: &gst::Element, min_port: Option<u16>, max_port: Opti
     }
 }
 
+/// Awaits one webrtcbin negotiation step for at most [`NEGOTIATION_STEP_TIMEOUT`]: a step that
+/// never replies fails this member's offer, while the room task goes on serving the others.
+async fn within<F: std::future::Future>(step: F, what: &str) -> Result<F::Output> {
+    within_limit(step, what, NEGOTIATION_STEP_TIMEOUT).await
+}
+
+async fn within_limit<F: std::future::Future>(
+    step: F,
+    what: &str,
+    limit: std::time::Duration,
+) -> Result<F::Output> {
+    tokio::time::timeout(limit, step)
+        .await
+        .map_err(|_| anyhow!("{what} gave no reply within {limit:?}"))
+}
+
 fn check_reply(
     reply: Result<Option<gst::promise::PromiseReply>, gst::PromiseError>,
     what: &str,
@@ -654,4 +680,22 @@ fn connect_signals(
         );
     });
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[tokio::test]
+    async fn a_negotiation_step_that_never_replies_fails_in_time() {
+        let limit = Duration::from_millis(50);
+        let hung = within_limit(std::future::pending::<()>(), "create-answer", limit).await;
+        let message = hung
+            .expect_err("a step that never replies fails")
+            .to_string();
+        assert!(message.contains("create-answer gave no reply"), "{message}");
+        let replied = within_limit(async { 7 }, "create-answer", limit).await;
+        assert_eq!(replied.ok(), Some(7));
+    }
 }
