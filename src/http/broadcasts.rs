@@ -45,24 +45,53 @@ fn live(state: &AppState, room: &Room) -> Result<RoomHandle, ApiError> {
         .ok_or_else(|| ApiError::Conflict(BroadcastError::NotLive.to_string()))
 }
 
-async fn hls_view(state: &AppState, room: &Room) -> Result<HlsView, ApiError> {
+/// The reply channel of one broadcast command.
+type Reply<T> = tokio::sync::oneshot::Sender<Result<T, BroadcastError>>;
+
+/// Asks the room for one broadcast's state; a room that is not live (or closes as it is
+/// asked) has it `off`.
+async fn status<T>(
+    state: &AppState,
+    room: &Room,
+    ask: impl FnOnce(Reply<T>) -> BroadcastCommand,
+    off: T,
+) -> Result<T, ApiError> {
     let Some(handle) = state.rooms.get(&room.id) else {
-        return Ok(HlsView {
-            active: false,
-            started_at: None,
-        });
+        return Ok(off);
     };
-    match handle
-        .broadcast(|reply| BroadcastCommand::HlsStatus { reply })
-        .await
-    {
-        Ok(view) => Ok(view),
-        Err(BroadcastError::Closed) => Ok(HlsView {
-            active: false,
-            started_at: None,
-        }),
-        Err(e) => Err(broadcast_error(e)),
+    match handle.broadcast(ask).await {
+        Err(BroadcastError::Closed) => Ok(off),
+        other => other.map_err(broadcast_error),
     }
+}
+
+/// Stops one broadcast of the room; a room that is not live is `not_running`.
+async fn stop(
+    state: &AppState,
+    room: &Room,
+    stop: impl FnOnce(Reply<()>) -> BroadcastCommand,
+    not_running: BroadcastError,
+) -> Result<HttpResponse, ApiError> {
+    let handle = state
+        .rooms
+        .get(&room.id)
+        .ok_or_else(|| broadcast_error(not_running))?;
+    handle.broadcast(stop).await.map_err(broadcast_error)?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+async fn hls_view(state: &AppState, room: &Room) -> Result<HlsView, ApiError> {
+    let off = HlsView {
+        active: false,
+        started_at: None,
+    };
+    status(
+        state,
+        room,
+        |reply| BroadcastCommand::HlsStatus { reply },
+        off,
+    )
+    .await
 }
 
 /// `{url, expiresAt}`: the playlist of room `id` with a signed query that players and CDNs
@@ -125,15 +154,8 @@ pub async fn hls_stop(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let room = managed(&state, &user, &path).await?;
-    let handle = state
-        .rooms
-        .get(&room.id)
-        .ok_or_else(|| broadcast_error(BroadcastError::HlsNotRunning))?;
-    handle
-        .broadcast(|reply| BroadcastCommand::StopHls { reply })
-        .await
-        .map_err(broadcast_error)?;
-    Ok(HttpResponse::NoContent().finish())
+    let stop_hls = |reply| BroadcastCommand::StopHls { reply };
+    stop(&state, &room, stop_hls, BroadcastError::HlsNotRunning).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -166,16 +188,8 @@ pub async fn rtmp_status(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let room = managed(&state, &user, &path).await?;
-    let Some(handle) = state.rooms.get(&room.id) else {
-        return Ok(HttpResponse::Ok().json(RtmpView::off()));
-    };
-    let view = match handle
-        .broadcast(|reply| BroadcastCommand::RtmpStatus { reply })
-        .await
-    {
-        Err(BroadcastError::Closed) => RtmpView::off(),
-        other => other.map_err(broadcast_error)?,
-    };
+    let ask = |reply| BroadcastCommand::RtmpStatus { reply };
+    let view = status(&state, &room, ask, RtmpView::off()).await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
@@ -186,13 +200,6 @@ pub async fn rtmp_stop(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let room = managed(&state, &user, &path).await?;
-    let handle = state
-        .rooms
-        .get(&room.id)
-        .ok_or_else(|| broadcast_error(BroadcastError::RtmpNotRunning))?;
-    handle
-        .broadcast(|reply| BroadcastCommand::StopRtmp { reply })
-        .await
-        .map_err(broadcast_error)?;
-    Ok(HttpResponse::NoContent().finish())
+    let stop_rtmp = |reply| BroadcastCommand::StopRtmp { reply };
+    stop(&state, &room, stop_rtmp, BroadcastError::RtmpNotRunning).await
 }

@@ -45,6 +45,8 @@ pub struct RoomPipeline {
     pub ladder: Ladder,
     pub settings: MediaSettings,
     pub keyframes: Arc<KeyframeStats>,
+    /// Set once [`RoomPipeline::shutdown`] has taken over stopping the pipeline.
+    shut_down: bool,
 }
 
 impl RoomPipeline {
@@ -134,6 +136,7 @@ impl RoomPipeline {
             ladder: Ladder::for_room(settings),
             settings: settings.clone(),
             keyframes,
+            shut_down: false,
         })
     }
 
@@ -263,7 +266,8 @@ impl RoomPipeline {
     }
 
     /// Stops the pipeline (off the async threads: reaching NULL joins streaming threads).
-    pub async fn shutdown(self) {
+    pub async fn shutdown(mut self) {
+        self.shut_down = true;
         let pipeline = self.pipeline.clone();
         drop(self);
         let _ = tokio::task::spawn_blocking(move || {
@@ -272,6 +276,29 @@ impl RoomPipeline {
             }
         })
         .await;
+    }
+}
+
+impl Drop for RoomPipeline {
+    /// A pipeline dropped without [`RoomPipeline::shutdown`] (its room task panicked or was
+    /// cancelled) must still reach NULL, or its streaming threads, sockets and encoders live
+    /// on. Reaching NULL joins threads, so it happens on a thread of its own: a drop may run on
+    /// an async worker.
+    fn drop(&mut self) {
+        if self.shut_down {
+            return;
+        }
+        let pipeline = self.pipeline.clone();
+        let stopped = std::thread::Builder::new()
+            .name("room-stop".into())
+            .spawn(move || {
+                if let Err(err) = pipeline.set_state(gst::State::Null) {
+                    tracing::warn!(%err, "a dropped room pipeline did not reach NULL cleanly");
+                }
+            });
+        if let Err(err) = stopped {
+            tracing::warn!(%err, "no thread to stop a dropped room pipeline");
+        }
     }
 }
 
@@ -285,4 +312,37 @@ fn full_mix(pipeline: &gst::Pipeline) -> Result<(gst::Element, gst::Element)> {
         .link_filtered(&tee, &super::mixminus::mix_caps())
         .context("room mix → tee")?;
     Ok((mixer, tee))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    /// The state `pipeline` settles in within `limit`.
+    fn settled_state(pipeline: &gst::Pipeline, limit: Duration) -> gst::State {
+        let deadline = std::time::Instant::now() + limit;
+        loop {
+            let (_, current, _) = pipeline.state(gst::ClockTime::from_mseconds(100));
+            if current == gst::State::Null || std::time::Instant::now() > deadline {
+                return current;
+            }
+        }
+    }
+
+    #[test]
+    fn a_room_pipeline_dropped_without_shutdown_still_reaches_null() {
+        gst::init().expect("GStreamer initialises");
+        let room = RoomPipeline::start("dropped", &MediaSettings::default()).expect("starts");
+        let pipeline = room.pipeline.clone();
+        assert_eq!(
+            settled_state(&pipeline, Duration::from_millis(500)),
+            gst::State::Playing
+        );
+        drop(room);
+        assert_eq!(
+            settled_state(&pipeline, Duration::from_secs(5)),
+            gst::State::Null
+        );
+    }
 }
