@@ -34,6 +34,11 @@ pub struct HlsBranch {
 }
 
 impl HlsBranch {
+    /// Whether `object` (an element or pad that posted a message) belongs to this branch.
+    pub fn contains(&self, object: &gst::Object) -> bool {
+        object.has_as_ancestor(&self.bin)
+    }
+
     /// Starts writing the room's composite and full mix as HLS into `dir` (made here).
     pub async fn attach(room: &mut RoomPipeline, dir: &Path) -> Result<Self> {
         if dir.to_string_lossy().contains('%') {

@@ -29,6 +29,11 @@ pub struct RecordingBranch {
 }
 
 impl RecordingBranch {
+    /// Whether `object` (an element or pad that posted a message) belongs to this branch.
+    pub fn contains(&self, object: &gst::Object) -> bool {
+        object.has_as_ancestor(&self.bin)
+    }
+
     /// Starts writing the room's composite and full mix to `path` (a `.mkv`).
     pub fn attach(room: &RoomPipeline, path: &Path) -> Result<Self> {
         let name = format!(

@@ -731,13 +731,15 @@ impl Room {
                     .map(|s| s.path_string().to_string())
                     .unwrap_or_default();
                 tracing::warn!(%source, error = %err.error(), debug = ?err.debug(), "media error");
-                if source.contains(":recording-") || source.contains("/recording-") {
+                // Errors go to the part of the room that owns the element that posted them.
+                let owned_by = |owns: &dyn Fn(&gst::Object) -> bool| err.src().is_some_and(owns);
+                if owned_by(&|o| self.recording.as_ref().is_some_and(|r| r.owns(o))) {
                     // The disk filled up or the file became unwritable: the recording fails,
                     // the room carries on.
                     self.recording_broke(format!("{}", err.error())).await;
                     return;
                 }
-                if source.contains(":hls-broadcast") || source.contains("/hls-broadcast") {
+                if owned_by(&|o| self.broadcasts.hls_owns(o)) {
                     // The HLS folder became unwritable: HLS stops, the room carries on.
                     self.hls_broke().await;
                     return;

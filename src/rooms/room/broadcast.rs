@@ -24,6 +24,11 @@ struct ActiveHls {
 }
 
 impl Broadcasts {
+    /// Whether `object` belongs to the running HLS branch of the pipeline.
+    pub(super) fn hls_owns(&self, object: &gst::Object) -> bool {
+        self.hls.as_ref().is_some_and(|h| h.branch.contains(object))
+    }
+
     /// Whether a broadcast carries the full room mix (so speakers must feed it).
     pub(super) fn hears_room_mix(&self) -> bool {
         self.hls.is_some() || self.rtmp.is_some()

@@ -12,6 +12,13 @@ use crate::rooms::{Asker, Outbound};
 use crate::signalling::protocol::ServerMessage;
 
 /// The recording a room is writing.
+impl ActiveRecording {
+    /// Whether `object` belongs to this recording's branch of the pipeline.
+    pub(super) fn owns(&self, object: &gst::Object) -> bool {
+        self.branch.contains(object)
+    }
+}
+
 pub(super) struct ActiveRecording {
     branch: RecordingBranch,
     row: Recording,
