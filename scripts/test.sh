@@ -16,5 +16,8 @@ if [ -z "${CONNECT_RIGHT_TEST_POSTGRES:-}" ]; then
   trap 'scripts/test-postgres.sh stop "$pg_dir"' EXIT
   export CONNECT_RIGHT_TEST_POSTGRES="$pg_url"
 fi
-# Media tests run one at a time: each measures real-time behaviour on a 2-core machine.
-cargo test --locked -- --test-threads=1
+# Unit tests and the API tests share no real-time media, so they run in parallel.
+cargo test --locked --lib --bins --test api
+# The end-to-end media tests run one at a time: each measures real-time behaviour on a
+# 2-core machine.
+cargo test --locked --test e2e -- --test-threads=1

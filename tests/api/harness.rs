@@ -103,11 +103,7 @@ impl Env {
         if let Some(a) = authorization {
             req = req.set("Authorization", a);
         }
-        let response = match req.call() {
-            Ok(r) => r,
-            Err(ureq::Error::Status(_, r)) => r,
-            Err(e) => panic!("GET {path} got no reply: {e}"),
-        };
+        let response = crate::support::http::any_status(req, path);
         let status = response.status();
         let retry_after = response.header("Retry-After").map(str::to_owned);
         let content_type = response.header("Content-Type").map(str::to_owned);

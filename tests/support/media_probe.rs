@@ -50,6 +50,12 @@ pub fn run_with_timeout(cmd: &mut Command, limit: Duration) -> Result<Output> {
 
 /// `(codec_type, codec_name)` of every stream ffprobe finds in `input`.
 pub fn streams(input: &str, limit: Duration) -> Result<Vec<(String, String)>> {
+    Ok(streams_and_duration(input, limit)?.0)
+}
+
+/// The streams ffprobe finds in `input` and the container's duration in seconds (0 when
+/// it names none, as for a live stream).
+pub fn streams_and_duration(input: &str, limit: Duration) -> Result<(Vec<(String, String)>, f64)> {
     let out = run_with_timeout(
         Command::new("ffprobe").args([
             "-v",
@@ -59,6 +65,7 @@ pub fn streams(input: &str, limit: Duration) -> Result<Vec<(String, String)>> {
             "-print_format",
             "json",
             "-show_streams",
+            "-show_format",
             input,
         ]),
         limit,
@@ -67,7 +74,7 @@ pub fn streams(input: &str, limit: Duration) -> Result<Vec<(String, String)>> {
         bail!("ffprobe: {}", String::from_utf8_lossy(&out.stderr));
     }
     let v: Value = serde_json::from_slice(&out.stdout).context("ffprobe JSON")?;
-    Ok(v["streams"]
+    let streams = v["streams"]
         .as_array()
         .into_iter()
         .flatten()
@@ -77,7 +84,12 @@ pub fn streams(input: &str, limit: Duration) -> Result<Vec<(String, String)>> {
                 s["codec_name"].as_str().unwrap_or("").to_owned(),
             )
         })
-        .collect())
+        .collect();
+    let duration = v["format"]["duration"]
+        .as_str()
+        .and_then(|d| d.parse().ok())
+        .unwrap_or(0.0);
+    Ok((streams, duration))
 }
 
 /// Up to `seconds` of `input`'s audio as mono 48 kHz f32 samples.

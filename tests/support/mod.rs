@@ -5,6 +5,7 @@ pub mod analysis;
 pub mod api;
 pub mod chromium;
 pub mod gst_peer;
+pub mod http;
 pub mod media_files;
 pub mod media_probe;
 pub mod netns;

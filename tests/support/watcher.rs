@@ -22,19 +22,24 @@ pub async fn join(ws_url: &str, room: &str, token: &str, name: &str) -> Socket {
     ws
 }
 
-/// The next message of type `kind`; panics after 10 s.
+/// The next message of type `kind`, skipping others (roster, ice…); panics after 10 s.
 pub async fn next_of(ws: &mut Socket, kind: &str) -> Value {
+    next_of_any(ws, &[kind]).await
+}
+
+/// The next message whose type is one of `kinds`; panics after 10 s.
+pub async fn next_of_any(ws: &mut Socket, kinds: &[&str]) -> Value {
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
         let left = deadline.saturating_duration_since(Instant::now());
         let frame = tokio::time::timeout(left, ws.next())
             .await
-            .unwrap_or_else(|_| panic!("no {kind} message in time"))
-            .expect("socket open")
-            .expect("readable");
+            .unwrap_or_else(|_| panic!("no {kinds:?} message within 10 s"))
+            .expect("the socket stays open")
+            .expect("a readable frame");
         if let Message::Text(text) = frame {
-            let v: Value = serde_json::from_str(&text).expect("json");
-            if v["type"] == kind {
+            let v: Value = serde_json::from_str(&text).expect("the server sends JSON");
+            if kinds.iter().any(|k| v["type"] == *k) {
                 return v;
             }
         }

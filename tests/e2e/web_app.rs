@@ -4,7 +4,7 @@
 //! admin plays the recording to its end and downloads it; ffprobe then checks the download.
 //! Screenshots of every page land in `target/web-app-artifacts/`.
 
-mod support;
+use crate::support;
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -17,6 +17,7 @@ use serde_json::{Value, json};
 use support::analysis::{BLUE, CANVAS, RED, tile_report};
 use support::chromium::decode_png;
 use support::media_files::FakeMedia;
+use support::media_probe;
 use support::server::TestServer;
 
 const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/browser/web_app.mjs");
@@ -248,7 +249,9 @@ fn check_download(run: &Run, context: &dyn Fn() -> String) {
         .and_then(|v| v["path"].as_str())
         .map(PathBuf::from)
         .unwrap_or_else(|| panic!("no download{}", context()));
-    let (streams, duration) = probe(&path);
+    let (streams, duration) =
+        media_probe::streams_and_duration(&path.to_string_lossy(), Duration::from_secs(30))
+            .expect("ffprobe reads the download");
     println!("ffprobe {}: {streams:?}, {duration:.2} s", path.display());
     assert!(
         streams.iter().any(|(t, c)| t == "video" && c == "h264"),
@@ -262,52 +265,6 @@ fn check_download(run: &Run, context: &dyn Fn() -> String) {
         (duration - RECORD_SECS).abs() <= DURATION_TOLERANCE,
         "the download lasts {duration:.2} s, not {RECORD_SECS} ± {DURATION_TOLERANCE} s"
     );
-}
-
-/// Streams as (codec_type, codec_name), and the container's duration, from ffprobe's flat
-/// output (`streams.stream.0.codec_type="video"`, `format.duration="4.2"`).
-fn probe(path: &Path) -> (Vec<(String, String)>, f64) {
-    let out = Command::new("ffprobe")
-        .args(["-v", "error", "-of", "flat"])
-        .args([
-            "-show_entries",
-            "stream=codec_type,codec_name:format=duration",
-        ])
-        .arg(path)
-        .output()
-        .expect("ffprobe runs");
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "ffprobe {}: {}",
-        path.display(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let mut streams: Vec<(String, String)> = Vec::new();
-    let mut duration = 0.0;
-    for (key, value) in text.lines().filter_map(|l| l.split_once('=')) {
-        let value = value.trim_matches('"');
-        if key == "format.duration" {
-            duration = value.parse().unwrap_or(0.0);
-            continue;
-        }
-        let Some((index, field)) = key
-            .strip_prefix("streams.stream.")
-            .and_then(|k| k.split_once('.'))
-        else {
-            continue;
-        };
-        let index: usize = index.parse().unwrap_or(usize::MAX);
-        if index >= streams.len() && index < 16 {
-            streams.resize(index + 1, Default::default());
-        }
-        match (streams.get_mut(index), field) {
-            (Some(s), "codec_type") => s.0 = value.to_owned(),
-            (Some(s), "codec_name") => s.1 = value.to_owned(),
-            _ => {}
-        }
-    }
-    (streams, duration)
 }
 
 /// The first admin, made as the README tells an operator to: the command line on the server's

@@ -2,99 +2,30 @@
 //! finalised into an MP4 that ffprobe and ffmpeg read to the end, showing the participants'
 //! tiles; served with HTTP Range, by bearer token or a signed link, to the right people only.
 
-mod support;
+use crate::support;
 
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use futures::{SinkExt, StreamExt};
+use futures::SinkExt;
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
 
 use support::analysis::{CANVAS, Frame, tile_report};
 use support::api::{call, member_token};
 use support::gst_peer::VideoCodec;
+use support::http::{get, header};
+use support::media_probe;
 use support::scenes::{green_and_blue, green_blue_grid};
 use support::server::TestServer;
+use support::watcher::next_of_any;
 
 const RECORD_FOR: Duration = Duration::from_secs(10);
 
-/// Status, headers and body bytes of a GET with optional bearer token and Range.
-fn get_bytes(
-    url: &str,
-    token: Option<&str>,
-    range: Option<&str>,
-) -> (u16, Vec<(String, String)>, Vec<u8>) {
-    let mut req = ureq::get(url).timeout(Duration::from_secs(30));
-    if let Some(t) = token {
-        req = req.set("Authorization", &format!("Bearer {t}"));
-    }
-    if let Some(r) = range {
-        req = req.set("Range", r);
-    }
-    let resp = match req.call() {
-        Ok(r) => r,
-        Err(ureq::Error::Status(_, r)) => r,
-        Err(e) => panic!("GET {url}: {e}"),
-    };
-    let status = resp.status();
-    let headers = resp
-        .headers_names()
-        .into_iter()
-        .map(|h| {
-            let v = resp.header(&h).unwrap_or_default().to_owned();
-            (h.to_lowercase(), v)
-        })
-        .collect();
-    let mut body = Vec::new();
-    std::io::Read::read_to_end(&mut resp.into_reader(), &mut body).expect("body");
-    (status, headers, body)
-}
-
-fn header<'a>(headers: &'a [(String, String)], name: &str) -> &'a str {
-    headers
-        .iter()
-        .find(|(h, _)| h == name)
-        .map(|(_, v)| v.as_str())
-        .unwrap_or("")
-}
-
 /// Streams ffprobe finds, as (codec_type, codec_name), and the container's duration.
 fn probe(path: &std::path::Path) -> (Vec<(String, String)>, f64) {
-    let out = Command::new("ffprobe")
-        .args([
-            "-v",
-            "error",
-            "-print_format",
-            "json",
-            "-show_streams",
-            "-show_format",
-        ])
-        .arg(path)
-        .output()
-        .expect("ffprobe runs");
-    assert!(
-        out.status.success(),
-        "ffprobe: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: Value = serde_json::from_slice(&out.stdout).expect("ffprobe JSON");
-    let streams = v["streams"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|s| {
-            (
-                s["codec_type"].as_str().unwrap_or("").to_owned(),
-                s["codec_name"].as_str().unwrap_or("").to_owned(),
-            )
-        })
-        .collect();
-    let duration = v["format"]["duration"]
-        .as_str()
-        .and_then(|d| d.parse().ok())
-        .unwrap_or(0.0);
-    (streams, duration)
+    media_probe::streams_and_duration(&path.to_string_lossy(), Duration::from_secs(30))
+        .expect("ffprobe reads the recording")
 }
 
 /// The decoded frame at `secs`, as RGB.
@@ -146,7 +77,7 @@ async fn a_ten_second_recording_is_playable_complete_and_served_to_the_right_peo
         ))
         .await
         .expect("sent");
-    let refused = next_of(&mut watcher, &["error"]).await;
+    let refused = next_of_any(&mut watcher, &["error"]).await;
     assert_eq!(refused["code"], "forbidden", "{refused}");
 
     let r = call(&base, "POST", &path, Some(&room.owner_token), None).expect("reply");
@@ -154,7 +85,7 @@ async fn a_ten_second_recording_is_playable_complete_and_served_to_the_right_peo
     let id = r.str("id");
     assert_eq!(r.body["status"], "recording");
     let started = Instant::now();
-    let told = next_of(&mut watcher, &["recording"]).await;
+    let told = next_of_any(&mut watcher, &["recording"]).await;
     assert_eq!(
         (told["state"].as_str(), told["recordingId"].as_str()),
         (Some("started"), Some(id.as_str()))
@@ -170,7 +101,7 @@ async fn a_ten_second_recording_is_playable_complete_and_served_to_the_right_peo
     late.send(Message::Text(join.to_string()))
         .await
         .expect("sent");
-    let told_late = next_of(&mut late, &["recording"]).await;
+    let told_late = next_of_any(&mut late, &["recording"]).await;
     assert_eq!(
         (
             told_late["state"].as_str(),
@@ -184,7 +115,7 @@ async fn a_ten_second_recording_is_playable_complete_and_served_to_the_right_peo
     tokio::time::sleep(RECORD_FOR.saturating_sub(started.elapsed())).await;
     let r = call(&base, "DELETE", &path, Some(&room.owner_token), None).expect("reply");
     assert_eq!(r.status, 200, "{:?}", r.body);
-    let told = next_of(&mut watcher, &["recording"]).await;
+    let told = next_of_any(&mut watcher, &["recording"]).await;
     assert_eq!(told["state"], "stopped");
 
     // Finalised into an MP4 within a few seconds.
@@ -219,7 +150,7 @@ async fn a_ten_second_recording_is_playable_complete_and_served_to_the_right_peo
 
     // Download with the owner's token: the whole file, then ranges.
     let file_url = format!("{base}{rec_path}/file");
-    let (status, headers, body) = get_bytes(&file_url, Some(&room.owner_token), None);
+    let (status, headers, body) = get(&file_url, Some(&room.owner_token), None);
     assert_eq!(status, 200);
     assert_eq!(header(&headers, "content-type"), "video/mp4");
     assert!(
@@ -228,18 +159,18 @@ async fn a_ten_second_recording_is_playable_complete_and_served_to_the_right_peo
     );
     assert_eq!(Some(body.len() as i64), view["bytes"].as_i64());
     let len = body.len();
-    let (s, h, part) = get_bytes(&file_url, Some(&room.owner_token), Some("bytes=0-99"));
+    let (s, h, part) = get(&file_url, Some(&room.owner_token), Some("bytes=0-99"));
     assert_eq!((s, part.as_slice()), (206, &body[..100]));
     assert_eq!(header(&h, "content-range"), format!("bytes 0-99/{len}"));
-    let (s, _, part) = get_bytes(&file_url, Some(&room.owner_token), Some("bytes=-100"));
+    let (s, _, part) = get(&file_url, Some(&room.owner_token), Some("bytes=-100"));
     assert_eq!((s, part.as_slice()), (206, &body[len - 100..]));
-    let (s, _, part) = get_bytes(
+    let (s, _, part) = get(
         &file_url,
         Some(&room.owner_token),
         Some(&format!("bytes={}-", len - 10)),
     );
     assert_eq!((s, part.as_slice()), (206, &body[len - 10..]));
-    let (s, _, _) = get_bytes(
+    let (s, _, _) = get(
         &file_url,
         Some(&room.owner_token),
         Some(&format!("bytes={}-", len + 10)),
@@ -280,8 +211,8 @@ async fn a_ten_second_recording_is_playable_complete_and_served_to_the_right_peo
     assert_eq!(r.status, 403);
     let r = call(&base, "GET", &rec_path, None, None).expect("reply");
     assert_eq!(r.status, 401);
-    assert_eq!(get_bytes(&file_url, None, None).0, 401);
-    assert_eq!(get_bytes(&file_url, Some(&other), None).0, 403);
+    assert_eq!(get(&file_url, None, None).0, 401);
+    assert_eq!(get(&file_url, Some(&other), None).0, 403);
     let r = call(
         &base,
         "POST",
@@ -292,7 +223,7 @@ async fn a_ten_second_recording_is_playable_complete_and_served_to_the_right_peo
     .expect("reply");
     assert_eq!(r.status, 200, "{:?}", r.body);
     let signed = format!("{base}{}", r.str("url"));
-    let (s, _, signed_body) = get_bytes(&signed, None, None);
+    let (s, _, signed_body) = get(&signed, None, None);
     assert_eq!((s, signed_body.len()), (200, len));
     // A <video> element of a page of the server plays it to the end through the link.
     let played = Command::new("node")
@@ -321,7 +252,7 @@ async fn a_ten_second_recording_is_playable_complete_and_served_to_the_right_peo
     let tampered = signed
         .replace("sig=", "sig=0")
         .replacen("sig=00", "sig=01", 1);
-    assert_eq!(get_bytes(&tampered, None, None).0, 403);
+    assert_eq!(get(&tampered, None, None).0, 403);
     let r = call(
         &base,
         "GET",
@@ -366,30 +297,6 @@ async fn a_ten_second_recording_is_playable_complete_and_served_to_the_right_peo
             .exists()
     );
     drop((green, blue));
-}
-
-/// The next message of one of `kinds`.
-async fn next_of(
-    ws: &mut tokio_tungstenite::WebSocketStream<
-        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
-    >,
-    kinds: &[&str],
-) -> Value {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let left = deadline.saturating_duration_since(Instant::now());
-        let frame = tokio::time::timeout(left, ws.next())
-            .await
-            .unwrap_or_else(|_| panic!("no {kinds:?} message in time"))
-            .expect("socket open")
-            .expect("readable");
-        if let Message::Text(text) = frame {
-            let v: Value = serde_json::from_str(&text).expect("json");
-            if kinds.iter().any(|k| v["type"] == *k) {
-                return v;
-            }
-        }
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -499,12 +406,12 @@ async fn an_auto_record_room_records_each_session_once_until_everyone_leaves() {
     let r = call(&base, "POST", &link, Some(&admin), None).expect("reply");
     let signed = format!("{base}{}", r.str("url"));
     assert_eq!(
-        get_bytes(&signed, None, Some("bytes=0-9")).0,
+        get(&signed, None, Some("bytes=0-9")).0,
         206,
         "fresh link works"
     );
     tokio::time::sleep(Duration::from_millis(2_100)).await;
-    let (status, _, body) = get_bytes(&signed, None, None);
+    let (status, _, body) = get(&signed, None, None);
     assert_eq!(
         status,
         403,
@@ -529,7 +436,7 @@ async fn an_auto_record_room_records_each_session_once_until_everyone_leaves() {
         r.body
     );
     let r = call(&base, "POST", &link, Some(&admin), None).expect("reply");
-    let (status, _, body) = get_bytes(&format!("{base}{}", r.str("url")), None, None);
+    let (status, _, body) = get(&format!("{base}{}", r.str("url")), None, None);
     assert_eq!(status, 200);
     assert!(
         body.len() > 10_000,

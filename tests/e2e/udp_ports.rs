@@ -1,7 +1,7 @@
 //! `--udp-ports`: with two peers connected and media flowing, every UDP socket the server holds
 //! is inside the configured range, so a firewall that opens only that range passes all media.
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 

@@ -1,7 +1,7 @@
 //! WHIP ingest: an encoder publishes into a room as a presenter (a tile, its tone in everyone's
 //! mix, nothing sent back), with the owner's session token or the room's revocable stream key.
 
-mod support;
+use crate::support;
 
 use std::time::{Duration, Instant};
 
@@ -19,7 +19,7 @@ use support::server::TestServer;
 /// The publisher's tone.
 const PUBLISHER_HZ: u32 = 500;
 /// A real offer (sendrecv audio and video) for requests refused before any media.
-const OFFER: &str = include_str!("data/chromium-156-sendrecv-offer.sdp");
+const OFFER: &str = include_str!("../data/chromium-156-sendrecv-offer.sdp");
 const SDP: &str = "application/sdp";
 
 /// Green alone, then Green left and the red publisher right.

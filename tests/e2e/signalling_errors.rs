@@ -1,7 +1,7 @@
 //! Bad input on the signalling socket: every case gets an `error` with the fitting code, the
 //! socket stays usable, and a participant already in the room keeps receiving its composite.
 
-mod support;
+use crate::support;
 
 use std::time::{Duration, Instant};
 
@@ -12,11 +12,9 @@ use tokio_tungstenite::tungstenite::Message;
 use support::api::Ticket;
 use support::gst_peer::{GstPeer, VideoCodec};
 use support::server::TestServer;
+use support::watcher::{Socket, next_of};
 
-type Socket =
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
-
-const CHROMIUM_OFFER: &str = include_str!("data/chromium-156-sendrecv-offer.sdp");
+const CHROMIUM_OFFER: &str = include_str!("../data/chromium-156-sendrecv-offer.sdp");
 const REPLY_TIMEOUT: Duration = Duration::from_secs(10);
 
 async fn connect(server: &TestServer) -> Socket {
@@ -24,25 +22,6 @@ async fn connect(server: &TestServer) -> Socket {
         .await
         .expect("the socket opens");
     ws
-}
-
-/// The next JSON message of `type` (skipping others such as roster or ice).
-async fn next_of(ws: &mut Socket, kind: &str) -> Value {
-    let deadline = Instant::now() + REPLY_TIMEOUT;
-    loop {
-        let left = deadline.saturating_duration_since(Instant::now());
-        let frame = tokio::time::timeout(left, ws.next())
-            .await
-            .unwrap_or_else(|_| panic!("no '{kind}' message within {REPLY_TIMEOUT:?}"))
-            .expect("the socket stays open")
-            .expect("a readable frame");
-        if let Message::Text(text) = frame {
-            let value: Value = serde_json::from_str(&text).expect("the server sends JSON");
-            if value["type"] == kind {
-                return value;
-            }
-        }
-    }
 }
 
 async fn send_text(ws: &mut Socket, text: String) {

@@ -5,7 +5,7 @@
 //! veth pair whose server-to-client direction `tc` caps at 400 kbit/s; the server sees only
 //! the browser's own RTCP. Publishers send noise, so every rendition needs its full rate.
 
-mod support;
+use crate::support;
 
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, ChildStdin, Stdio};

@@ -1,7 +1,7 @@
 //! A participant whose media stops without a goodbye (its socket still open) is removed after
 //! the 10 s liveness timeout, and the others carry on without a stall.
 
-mod support;
+use crate::support;
 
 use std::time::{Duration, Instant};
 

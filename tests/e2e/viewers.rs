@@ -1,10 +1,9 @@
 //! Receive-only viewers, on the socket and through WHEP: they see the composite and hear the
 //! full mix, take no tile, and many of them get the same encoded stream.
 
-mod support;
+use crate::support;
 
 /// Many members at once, and the first member of a fresh server.
-#[path = "viewers/join_burst.rs"]
 mod join_burst;
 
 use std::time::{Duration, Instant};
@@ -96,7 +95,7 @@ async fn bad_whep_requests_get_clear_errors() {
     let room = server.room("owner", "whep-errors").expect("room set up");
     let base = server.url();
     let path = format!("/api/rooms/{}/whep", room.id);
-    let offer = include_str!("data/chromium-156-sendrecv-offer.sdp");
+    let offer = include_str!("../data/chromium-156-sendrecv-offer.sdp");
     let sdp = "application/sdp";
     let token = Some(room.guest_token.as_str());
 

@@ -3,7 +3,7 @@
 //! with back-off while the room plays on, and the push recovers once the server comes up; the
 //! stream key never reaches the server's log.
 
-mod support;
+use crate::support;
 
 use std::time::{Duration, Instant};
 

@@ -2,7 +2,7 @@
 //! next start, a SIGTERM finishes the recording before the process exits within 15 s, and a
 //! recordings folder that cannot be written fails the recording while the room carries on.
 
-mod support;
+use crate::support;
 
 use std::process::Command;
 use std::time::{Duration, Instant};

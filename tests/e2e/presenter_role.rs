@@ -1,39 +1,19 @@
 //! The room's owner (or an admin) makes a participant a presenter and back, on the socket and
 //! by API; nobody else may, and everyone sees the change in the roster.
 
-mod support;
+use crate::support;
 
 use std::time::{Duration, Instant};
 
-use futures::{SinkExt, StreamExt};
-use serde_json::{Value, json};
+use futures::SinkExt;
+use serde_json::json;
 use tokio_tungstenite::tungstenite::Message;
 
 use support::api::{call, member_token};
 use support::server::TestServer;
-
-type Socket =
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+use support::watcher::{Socket, next_of};
 
 const REPLY_TIMEOUT: Duration = Duration::from_secs(10);
-
-async fn next_of(ws: &mut Socket, kind: &str) -> Value {
-    let deadline = Instant::now() + REPLY_TIMEOUT;
-    loop {
-        let left = deadline.saturating_duration_since(Instant::now());
-        let frame = tokio::time::timeout(left, ws.next())
-            .await
-            .unwrap_or_else(|_| panic!("no '{kind}' message within {REPLY_TIMEOUT:?}"))
-            .expect("the socket stays open")
-            .expect("a readable frame");
-        if let Message::Text(text) = frame {
-            let value: Value = serde_json::from_str(&text).expect("the server sends JSON");
-            if value["type"] == kind {
-                return value;
-            }
-        }
-    }
-}
 
 async fn join(server: &TestServer, room: &str, name: &str, token: &str) -> (Socket, String) {
     let (mut ws, _) = tokio_tungstenite::connect_async(server.ws_url())

@@ -2,7 +2,7 @@
 //! segments fetched by a signed link without any header, as a player or CDN would; H.264 and
 //! AAC carrying both publishers' tones; refusals; and HLS stopping when the room empties.
 
-mod support;
+use crate::support;
 
 use std::time::{Duration, Instant};
 
@@ -11,39 +11,11 @@ use serde_json::{Value, json};
 use support::analysis::tone_levels;
 use support::api::{call, member_token};
 use support::gst_peer::VideoCodec;
+use support::http::{fetch, header};
 use support::media_probe::{audio_samples, streams};
 use support::scenes::{BLUE_HZ, GREEN_HZ, green_and_blue};
 use support::server::TestServer;
 use support::watcher;
-
-/// Status, headers and body of a GET without any header (a player or a CDN).
-fn fetch(url: &str) -> (u16, Vec<(String, String)>, Vec<u8>) {
-    let resp = match ureq::get(url).timeout(Duration::from_secs(30)).call() {
-        Ok(r) => r,
-        Err(ureq::Error::Status(_, r)) => r,
-        Err(e) => panic!("GET {url}: {e}"),
-    };
-    let status = resp.status();
-    let headers = resp
-        .headers_names()
-        .into_iter()
-        .map(|h| {
-            let v = resp.header(&h).unwrap_or_default().to_owned();
-            (h.to_lowercase(), v)
-        })
-        .collect();
-    let mut body = Vec::new();
-    std::io::Read::read_to_end(&mut resp.into_reader(), &mut body).expect("body");
-    (status, headers, body)
-}
-
-fn header<'a>(headers: &'a [(String, String)], name: &str) -> &'a str {
-    headers
-        .iter()
-        .find(|(h, _)| h == name)
-        .map(|(_, v)| v.as_str())
-        .unwrap_or("")
-}
 
 /// A parsed live media playlist.
 #[derive(Debug)]

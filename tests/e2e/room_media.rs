@@ -1,10 +1,10 @@
 //! End to end: the real server, a Chromium participant and two GStreamer participants in one
 //! room, judged on what each of them actually receives (1280×720@30 composite, mix-minus audio).
 //!
-//! Run alone (`cargo test --test room_media -- --nocapture`): it is real time, and the machine
+//! Run alone (`cargo test --test e2e room_media:: -- --nocapture`): it is real time, and the machine
 //! has two cores.
 
-mod support;
+use crate::support;
 
 use std::time::{Duration, Instant};
 

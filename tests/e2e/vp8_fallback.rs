@@ -1,7 +1,7 @@
 //! A receiver whose offer has no H.264 gets a VP8 encode of the composite, at the real output
 //! settings (1280×720@30), while an H.264 receiver in the same room keeps its stream.
 
-mod support;
+use crate::support;
 
 use std::time::{Duration, Instant};
 

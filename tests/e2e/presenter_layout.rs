@@ -1,7 +1,7 @@
 //! A room with the presenter layout shows its presenter large above a strip of everyone else,
 //! switching when the owner names a presenter and when the room's layout setting changes.
 
-mod support;
+use crate::support;
 
 use std::time::{Duration, Instant};
 
