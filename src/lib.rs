@@ -1,12 +1,12 @@
 //! Connect-Right: an MCU that mixes a room's participants into one stream.
 
 pub mod admin_cli;
-pub mod app_state;
 pub mod auth;
 pub mod broadcast;
 pub mod cli;
 pub mod config;
 pub mod db;
+pub mod directory;
 pub mod domain;
 pub mod http;
 #[cfg(test)]

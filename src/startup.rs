@@ -6,9 +6,9 @@ use std::time::Duration;
 use actix_web::{App, HttpServer, web};
 use anyhow::{Context, Result};
 
-use crate::app_state::AppState;
 use crate::config::Settings;
 use crate::db::Db;
+use crate::http::app_state::AppState;
 use crate::rooms::RoomManager;
 
 /// Room tasks and their blocking GStreamer calls run here, apart from actix's per-thread

@@ -6,9 +6,9 @@ use secrecy::SecretString;
 use serde::Serialize;
 
 use super::password::{HashError, Passwords, check_strength};
-use super::tokens::{self, TokenKind};
 use crate::db::models::{Session, User};
 use crate::db::{Db, DbError, new_id, now_ms, sessions, users};
+use crate::domain::tokens::{self, TokenKind};
 
 /// How long an expired session row is kept so that it answers `expired`, not `unauthorized`.
 const EXPIRED_KEPT: Duration = Duration::from_secs(7 * 24 * 3600);
@@ -96,6 +96,14 @@ pub struct CurrentUser {
 impl CurrentUser {
     pub fn is_admin(&self) -> bool {
         self.user.role == AccountRole::Admin.as_str()
+    }
+
+    /// This account as the directory of rooms sees a caller.
+    pub fn caller(&self) -> crate::domain::caller::Caller {
+        crate::domain::caller::Caller {
+            id: self.user.id.clone(),
+            admin: self.is_admin(),
+        }
     }
 }
 

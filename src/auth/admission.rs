@@ -1,13 +1,13 @@
 //! Who may enter which room in which role, decided from the token a `join` carries.
 
-use super::tokens::{self, TokenKind};
 use super::{AuthError, CurrentUser};
 use crate::db::models::Room;
 use crate::db::{Db, DbError, invites};
+use crate::directory::{Directory, can_manage, can_see};
 use crate::domain::join::JoinRequest;
 use crate::domain::layout::Layout;
 use crate::domain::role::Role;
-use crate::rooms::directory::{Directory, can_manage, can_see};
+use crate::domain::tokens::{self, TokenKind};
 
 /// A granted join.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -131,17 +131,17 @@ pub(super) async fn admit_member(
         .find(room_id)
         .await
         .map_err(|e| match e {
-            crate::rooms::directory::RoomsError::Db(db) => AdmitError::Db(db),
+            crate::directory::RoomsError::Db(db) => AdmitError::Db(db),
             _ => AdmitError::NotFound,
         })?
         .ok_or(AdmitError::NotFound)?;
-    if !can_see(user, &room) {
+    if !can_see(&user.caller(), &room) {
         // A private room admits its owner, admins and invite holders only.
         return Err(AdmitError::Forbidden(
             "this room is private; ask its owner for an invite".into(),
         ));
     }
-    let manager = can_manage(user, &room);
+    let manager = can_manage(&user.caller(), &room);
     let role = match wanted {
         Role::Viewer => Role::Viewer,
         Role::Presenter if !manager => {

@@ -2,10 +2,10 @@
 //! admin), or whoever holds the room's stream key.
 
 use super::admission::{Admission, AdmitError, admit_member, session_user};
-use super::tokens::{self, TokenKind};
 use crate::db::stream_keys;
+use crate::directory::Directory;
 use crate::domain::role::Role;
-use crate::rooms::directory::Directory;
+use crate::domain::tokens::{self, TokenKind};
 
 /// The display name of a publisher that came with the room's stream key.
 const STREAM_KEY_NAME: &str = "Stream";

@@ -1,7 +1,8 @@
 //! What a member of a live room may do.
 
-/// What a member of a room is allowed to do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What a member of a room is allowed to do. On the wire, its lower-case name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Role {
     /// The room's owner (given by the server, never asked for).
     Owner,

@@ -7,7 +7,7 @@ use actix_web::{HttpResponse, ResponseError};
 use super::errors::json_error;
 use crate::auth::AuthError;
 use crate::db::DbError;
-use crate::rooms::directory::RoomsError;
+use crate::directory::RoomsError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {

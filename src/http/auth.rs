@@ -9,8 +9,8 @@ use serde::Deserialize;
 
 use super::api_error::ApiError;
 use super::extract::Authenticated;
-use crate::app_state::AppState;
 use crate::auth::{AccountRole, AuthError, UserView};
+use crate::http::app_state::AppState;
 
 /// `{username, password}`; deliberately not `Debug`, so it can never be logged.
 #[derive(Deserialize)]

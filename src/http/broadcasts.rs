@@ -6,10 +6,10 @@ use serde::Deserialize;
 
 use super::api_error::ApiError;
 use super::extract::Authenticated;
-use crate::app_state::AppState;
 use crate::broadcast::{BroadcastCommand, BroadcastError, HlsView, RtmpTarget, RtmpView};
 use crate::db::models::Room;
 use crate::domain::names as validate;
+use crate::http::app_state::AppState;
 use crate::recording::links::LinkPurpose;
 use crate::rooms::RoomHandle;
 
@@ -29,13 +29,13 @@ fn broadcast_error(e: BroadcastError) -> ApiError {
 /// The stored room, if `user` may control its broadcasts (the owner or an admin).
 async fn managed(state: &AppState, user: &Authenticated, raw: &str) -> Result<Room, ApiError> {
     let id = validate::room_id(raw).map_err(|_| ApiError::NotFound("no such room".into()))?;
-    Ok(state.directory.managed(&user.0, &id).await?)
+    Ok(state.directory.managed(&user.0.caller(), &id).await?)
 }
 
 /// The stored room, if `user` may see (and so join and watch) it.
 async fn visible(state: &AppState, user: &Authenticated, raw: &str) -> Result<Room, ApiError> {
     let id = validate::room_id(raw).map_err(|_| ApiError::NotFound("no such room".into()))?;
-    Ok(state.directory.get(&user.0, &id).await?)
+    Ok(state.directory.get(&user.0.caller(), &id).await?)
 }
 
 fn live(state: &AppState, room: &Room) -> Result<RoomHandle, ApiError> {

@@ -6,8 +6,8 @@ use std::pin::Pin;
 use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 
 use super::api_error::ApiError;
-use crate::app_state::AppState;
 use crate::auth::CurrentUser;
+use crate::http::app_state::AppState;
 
 /// A request from a signed-in, enabled account.
 pub struct Authenticated(pub CurrentUser);

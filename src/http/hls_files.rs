@@ -10,9 +10,9 @@ use serde::Deserialize;
 
 use super::api_error::ApiError;
 use super::extract::bearer;
-use crate::app_state::AppState;
 use crate::broadcast::hls::{PLAYLIST, is_segment_name, sign_segments};
 use crate::domain::names as validate;
+use crate::http::app_state::AppState;
 use crate::recording::links::LinkPurpose;
 
 /// Players reload a live playlist about every target duration (2 s): caches may keep it for
@@ -106,6 +106,6 @@ async fn authorise(
     let token = bearer(req)
         .ok_or_else(|| ApiError::Unauthorized("sign in, or use a signed link".into()))?;
     let user = state.accounts.authenticate(&token).await?;
-    state.directory.get(&user, id).await?;
+    state.directory.get(&user.caller(), id).await?;
     Ok(None)
 }

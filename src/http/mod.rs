@@ -1,6 +1,7 @@
 //! HTTP routes: the JSON API, health, the signalling socket and the web app.
 
 pub mod api_error;
+pub mod app_state;
 pub mod auth;
 pub mod broadcasts;
 pub mod errors;
@@ -14,6 +15,7 @@ pub mod recordings;
 pub mod rooms;
 pub mod sdp_exchange;
 mod sdp_offer;
+mod socket;
 pub mod static_files;
 pub mod stream_keys;
 pub mod users;
@@ -28,7 +30,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, web_dir: &std::path::Path) {
         .app_data(json::path_config())
         .app_data(json::query_config())
         .route("/healthz", web::get().to(health::healthz))
-        .route("/ws", web::get().to(crate::signalling::ws::upgrade))
+        .route("/ws", web::get().to(socket::upgrade))
         .service(
             web::scope("/api")
                 .route("/auth/register", web::post().to(auth::register))

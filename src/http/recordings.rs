@@ -9,11 +9,11 @@ use serde::Deserialize;
 use super::api_error::ApiError;
 use super::extract::{Authenticated, bearer};
 use super::paging::{Page, PageQuery};
-use crate::app_state::AppState;
 use crate::auth::CurrentUser;
 use crate::db::models::Recording;
 use crate::db::recordings::{self, Filter};
 use crate::domain::names as validate;
+use crate::http::app_state::AppState;
 use crate::recording::RecordingView;
 use crate::rooms::{Asker, RoomError};
 
@@ -34,7 +34,7 @@ pub async fn start(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = validate::room_id(&path).map_err(|_| ApiError::NotFound("no such room".into()))?;
-    let room = state.directory.managed(&user.0, &id).await?;
+    let room = state.directory.managed(&user.0.caller(), &id).await?;
     let handle = state
         .rooms
         .get(&room.id)
@@ -53,7 +53,7 @@ pub async fn stop(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = validate::room_id(&path).map_err(|_| ApiError::NotFound("no such room".into()))?;
-    let room = state.directory.managed(&user.0, &id).await?;
+    let room = state.directory.managed(&user.0.caller(), &id).await?;
     let handle = state
         .rooms
         .get(&room.id)

@@ -6,13 +6,13 @@ use serde::Deserialize;
 use super::api_error::ApiError;
 use super::extract::Authenticated;
 use super::paging::{Page, PageQuery};
-use crate::app_state::AppState;
+use crate::directory::{RoomSettings, RoomView};
 use crate::domain::layout::Layout;
 use crate::domain::names as validate;
+use crate::domain::refusal::{ErrorCode, Refusal};
 use crate::domain::role::Role;
-use crate::rooms::directory::{RoomSettings, RoomView};
+use crate::http::app_state::AppState;
 use crate::rooms::{RoomCommand, RoomError};
-use crate::signalling::protocol::{ErrorCode, ServerMessage};
 
 /// Room ids in paths are checked like the socket's before any lookup.
 pub(super) fn room_id(raw: &str) -> Result<String, ApiError> {
@@ -25,7 +25,10 @@ pub async fn create(
     user: Authenticated,
     body: web::Json<RoomSettings>,
 ) -> Result<HttpResponse, ApiError> {
-    let room = state.directory.create(&user.0, body.into_inner()).await?;
+    let room = state
+        .directory
+        .create(&user.0.caller(), body.into_inner())
+        .await?;
     tracing::info!(room = %room.id, owner = %room.owner_id, "room created");
     Ok(HttpResponse::Created().json(RoomView::from(&room)))
 }
@@ -39,7 +42,7 @@ pub async fn list(
     let limit = query.limit();
     let rows = state
         .directory
-        .list(&user.0, query.cursor.clone(), limit)
+        .list(&user.0.caller(), query.cursor.clone(), limit)
         .await?;
     let items: Vec<RoomView> = rows.iter().map(RoomView::from).collect();
     Ok(HttpResponse::Ok().json(Page::new(items, limit, |r| &r.id)))
@@ -51,7 +54,10 @@ pub async fn get(
     user: Authenticated,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let room = state.directory.get(&user.0, &room_id(&path)?).await?;
+    let room = state
+        .directory
+        .get(&user.0.caller(), &room_id(&path)?)
+        .await?;
     Ok(HttpResponse::Ok().json(RoomView::from(&room)))
 }
 
@@ -64,7 +70,7 @@ pub async fn update(
 ) -> Result<HttpResponse, ApiError> {
     let room = state
         .directory
-        .update(&user.0, &room_id(&path)?, body.into_inner())
+        .update(&user.0.caller(), &room_id(&path)?, body.into_inner())
         .await?;
     // A live room lays out again at once.
     if let Some(handle) = state.rooms.get(&room.id) {
@@ -81,8 +87,8 @@ pub async fn delete(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = room_id(&path)?;
-    state.directory.delete(&user.0, &id).await?;
-    let notice = ServerMessage::error(ErrorCode::NotFound, "the room was deleted by its owner");
+    state.directory.delete(&user.0.caller(), &id).await?;
+    let notice = Refusal::new(ErrorCode::NotFound, "the room was deleted by its owner");
     state.rooms.close(&id, notice).await;
     tracing::info!(room = %id, by = %user.0.user.id, "room deleted");
     Ok(HttpResponse::NoContent().finish())
@@ -103,7 +109,7 @@ pub async fn create_invite(
 ) -> Result<HttpResponse, ApiError> {
     let invite = state
         .directory
-        .invite(&user.0, &room_id(&path)?, &body.role)
+        .invite(&user.0.caller(), &room_id(&path)?, &body.role)
         .await?;
     Ok(HttpResponse::Created().json(invite))
 }
@@ -114,7 +120,10 @@ pub async fn list_invites(
     user: Authenticated,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let items = state.directory.invites(&user.0, &room_id(&path)?).await?;
+    let items = state
+        .directory
+        .invites(&user.0.caller(), &room_id(&path)?)
+        .await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "items": items, "next": null })))
 }
 
@@ -127,7 +136,7 @@ pub async fn revoke_invite(
     let (room, invite) = path.into_inner();
     state
         .directory
-        .revoke_invite(&user.0, &room_id(&room)?, &invite)
+        .revoke_invite(&user.0.caller(), &room_id(&room)?, &invite)
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -147,7 +156,10 @@ pub async fn set_participant_role(
     body: web::Json<RoleChange>,
 ) -> Result<HttpResponse, ApiError> {
     let (room, participant) = path.into_inner();
-    let room = state.directory.managed(&user.0, &room_id(&room)?).await?;
+    let room = state
+        .directory
+        .managed(&user.0.caller(), &room_id(&room)?)
+        .await?;
     let role = match body.role.as_str() {
         "presenter" => Role::Presenter,
         "participant" => Role::Participant,

@@ -11,11 +11,11 @@ use tokio::sync::mpsc;
 use super::api_error::ApiError;
 use super::media_sessions::{MediaSession, MediaSessions};
 use super::sdp_offer::read_offer;
-use crate::app_state::AppState;
 use crate::domain::join::JoinRequest;
+use crate::domain::refusal::{ErrorCode, Refusal};
+use crate::http::app_state::AppState;
 use crate::media::sdp;
-use crate::rooms::{Outbound, RoomCommand, RoomError};
-use crate::signalling::protocol::{ErrorCode, ServerMessage};
+use crate::rooms::{RoomCommand, RoomError, RoomEvent};
 
 /// How long the answer may take to come back from the room.
 const ANSWER_TIMEOUT: Duration = Duration::from_secs(10);
@@ -85,7 +85,7 @@ async fn open(
     state: &AppState,
     exchange: Exchange,
     mut request: JoinRequest,
-    offer: String,
+    offer: gst_sdp::SDPMessage,
 ) -> Result<HttpResponse, ApiError> {
     let session_id = uuid::Uuid::new_v4().simple().to_string();
     let room = request.room.clone();
@@ -97,13 +97,7 @@ async fn open(
         .enter(request, outbound_tx)
         .await
         .map_err(room_error)?;
-    handle
-        .send(RoomCommand::Offer {
-            participant,
-            sdp: offer,
-        })
-        .await;
-    let answer = match answer_with_candidates(&mut outbound).await {
+    let answer = match answer_with_candidates(&handle, participant, offer, &mut outbound).await {
         Ok(answer) => answer,
         Err(e) => {
             handle.send(RoomCommand::Leave { participant }).await;
@@ -123,8 +117,8 @@ async fn open(
     // room drops the member, then forget the session.
     let id = session_id.clone();
     tokio::spawn(async move {
-        while let Some(out) = outbound.recv().await {
-            if out == Outbound::Close {
+        while let Some(event) = outbound.recv().await {
+            if event == RoomEvent::Close {
                 break;
             }
         }
@@ -171,53 +165,39 @@ pub async fn patch() -> Result<HttpResponse, ApiError> {
         })))
 }
 
-/// Reads the room's answer, then the candidates it gathers, and writes them into the answer.
+/// Asks the room to answer `offer`, then reads the candidates it gathers (the member's
+/// events) and writes them into the answer.
 async fn answer_with_candidates(
-    outbound: &mut mpsc::Receiver<Outbound>,
+    room: &crate::rooms::RoomHandle,
+    participant: uuid::Uuid,
+    offer: gst_sdp::SDPMessage,
+    outbound: &mut mpsc::Receiver<RoomEvent>,
 ) -> Result<String, ApiError> {
-    let mut answer = None;
+    let answer = tokio::time::timeout(ANSWER_TIMEOUT, room.offer(participant, offer))
+        .await
+        .map_err(|_| ApiError::Unavailable("the room did not answer in time; try again".into()))?
+        .map_err(offer_error)?;
     let mut candidates = Vec::new();
-    let mut deadline = tokio::time::Instant::now() + ANSWER_TIMEOUT;
-    loop {
-        let next = tokio::time::timeout_at(deadline, outbound.recv()).await;
-        let out = match next {
-            Ok(Some(out)) => out,
-            Ok(None) | Err(_) if answer.is_some() => break,
-            Ok(None) => return Err(ApiError::Unavailable("the room closed".into())),
-            Err(_) => {
-                return Err(ApiError::Unavailable(
-                    "the room did not answer in time; try again".into(),
-                ));
-            }
-        };
-        match out {
-            Outbound::Message(ServerMessage::Answer { sdp }) => {
-                answer = Some(sdp);
-                deadline = tokio::time::Instant::now() + GATHERING_TIMEOUT;
-            }
-            Outbound::Message(ServerMessage::Ice {
-                candidate,
-                sdp_m_line_index,
-            }) => candidates.push((sdp_m_line_index, candidate)),
-            Outbound::Message(ServerMessage::Error { code, message }) => {
-                return Err(offer_error(code, message));
-            }
-            Outbound::CandidatesDone if answer.is_some() => break,
-            Outbound::Close => return Err(ApiError::Unavailable("the room closed".into())),
+    let deadline = tokio::time::Instant::now() + GATHERING_TIMEOUT;
+    // What gathering has found by the deadline goes into the answer.
+    while let Ok(Some(event)) = tokio::time::timeout_at(deadline, outbound.recv()).await {
+        match event {
+            RoomEvent::Candidate { m_line, candidate } => candidates.push((m_line, candidate)),
+            RoomEvent::CandidatesDone => break,
+            RoomEvent::Close => return Err(ApiError::Unavailable("the room closed".into())),
             _ => {}
         }
     }
-    let answer = answer.ok_or_else(|| ApiError::Unavailable("no answer".into()))?;
     sdp::with_candidates(&answer, &candidates)
         .map_err(|e| ApiError::Internal(anyhow::anyhow!("writing the answer's candidates: {e}")))
 }
 
 /// The room's refusal of an offer, as an HTTP error.
-fn offer_error(code: ErrorCode, message: String) -> ApiError {
-    match code {
-        ErrorCode::Unsupported => ApiError::Unsupported(message),
-        ErrorCode::BadRequest => ApiError::BadRequest(message),
-        _ => ApiError::Unavailable(message),
+fn offer_error(refusal: Refusal) -> ApiError {
+    match refusal.code {
+        ErrorCode::Unsupported => ApiError::Unsupported(refusal.message),
+        ErrorCode::BadRequest => ApiError::BadRequest(refusal.message),
+        _ => ApiError::Unavailable(refusal.message),
     }
 }
 

@@ -18,7 +18,8 @@ pub struct Offer {
     pub room: String,
     /// Secret: never logged.
     pub token: String,
-    pub sdp: String,
+    /// Parsed here, once; the room answers this.
+    pub sdp: gst_sdp::SDPMessage,
 }
 
 /// Checks the request's content type, size, room id, bearer token and SDP, in that order, so
@@ -38,10 +39,9 @@ pub fn read_offer(
     let room = validate::room_id(room).map_err(|_| ApiError::NotFound("no such room".into()))?;
     let token = bearer(req)
         .ok_or_else(|| ApiError::Unauthorized(format!("send {who} as Authorization: Bearer")))?;
-    let sdp = std::str::from_utf8(body)
-        .map_err(|_| ApiError::BadRequest("the offer is not UTF-8 text".into()))?
-        .to_owned();
-    sdp::parse(&sdp).map_err(|e| ApiError::BadRequest(e.to_string()))?;
+    let text = std::str::from_utf8(body)
+        .map_err(|_| ApiError::BadRequest("the offer is not UTF-8 text".into()))?;
+    let sdp = sdp::parse(text).map_err(|e| ApiError::BadRequest(e.to_string()))?;
     Ok(Offer { room, token, sdp })
 }
 

@@ -9,7 +9,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use super::api_error::ApiError;
 use super::extract::Authenticated;
 use super::rooms::room_id;
-use crate::app_state::AppState;
+use crate::http::app_state::AppState;
 
 /// One handler for the three methods: each is one call on the room directory.
 pub async fn handle(
@@ -22,12 +22,12 @@ pub async fn handle(
     let rooms = &state.directory;
     match *req.method() {
         Method::POST => {
-            Ok(HttpResponse::Created().json(rooms.new_stream_key(&user.0, &room).await?))
+            Ok(HttpResponse::Created().json(rooms.new_stream_key(&user.0.caller(), &room).await?))
         }
         Method::DELETE => {
-            rooms.revoke_stream_key(&user.0, &room).await?;
+            rooms.revoke_stream_key(&user.0.caller(), &room).await?;
             Ok(HttpResponse::NoContent().finish())
         }
-        _ => Ok(HttpResponse::Ok().json(rooms.stream_key(&user.0, &room).await?)),
+        _ => Ok(HttpResponse::Ok().json(rooms.stream_key(&user.0.caller(), &room).await?)),
     }
 }

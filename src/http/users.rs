@@ -6,9 +6,9 @@ use serde::Deserialize;
 use super::api_error::ApiError;
 use super::extract::{Authenticated, require_admin};
 use super::paging::{Page, PageQuery};
-use crate::app_state::AppState;
 use crate::auth::{AccountRole, UserView};
 use crate::db::users;
+use crate::http::app_state::AppState;
 
 /// `GET /api/users` (admins).
 pub async fn list(

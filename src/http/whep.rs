@@ -10,10 +10,10 @@
 
 use super::api_error::ApiError;
 use super::sdp_offer::{Offer, admit_error};
-use crate::app_state::AppState;
 use crate::auth::admission;
 use crate::domain::join::JoinRequest;
 use crate::domain::role::Role;
+use crate::http::app_state::AppState;
 
 /// The display name WHEP viewers have in the room.
 const VIEWER_NAME: &str = "WHEP viewer";

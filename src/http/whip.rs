@@ -11,9 +11,9 @@
 
 use super::api_error::ApiError;
 use super::sdp_offer::{Offer, admit_error};
-use crate::app_state::AppState;
 use crate::auth::publisher::admit_publisher;
 use crate::domain::join::JoinRequest;
+use crate::http::app_state::AppState;
 
 /// Admits the offer's token as a publisher into the offer's room.
 pub(super) async fn admit(state: &AppState, offer: &Offer) -> Result<JoinRequest, ApiError> {

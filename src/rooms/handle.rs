@@ -3,19 +3,10 @@
 use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
+use super::events::{RoomEvent, RosterEntry};
 use crate::domain::join::JoinRequest;
+use crate::domain::refusal::Refusal;
 use crate::domain::role::Role;
-use crate::signalling::protocol::{RosterEntry, ServerMessage};
-
-/// What a room sends down a member's socket.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Outbound {
-    Message(ServerMessage),
-    /// The room has dropped this member (replaced, timed out, failed): close the socket.
-    Close,
-    /// Every server ICE candidate has been sent (sockets ignore it; WHEP answers wait for it).
-    CandidatesDone,
-}
 
 /// Why a room refused a command.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -55,12 +46,15 @@ pub enum Asker {
 pub enum RoomCommand {
     Join {
         request: JoinRequest,
-        outbound: mpsc::Sender<Outbound>,
+        outbound: mpsc::Sender<RoomEvent>,
         reply: oneshot::Sender<Result<Uuid, RoomError>>,
     },
+    /// A member's offer, already parsed. With `reply`, the answer (or the refusal) comes
+    /// back there (WHIP, WHEP); without, as the member's `Answer` or `Refused` event.
     Offer {
         participant: Uuid,
-        sdp: String,
+        offer: gst_sdp::SDPMessage,
+        reply: Option<oneshot::Sender<Result<String, Refusal>>>,
     },
     Ice {
         participant: Uuid,
@@ -102,7 +96,7 @@ pub enum RoomCommand {
     /// The server is stopping, or the room was deleted: tell everyone `notice` (if any),
     /// remove them, stop the pipeline, then reply.
     Shutdown {
-        notice: Option<ServerMessage>,
+        notice: Option<Refusal>,
         done: oneshot::Sender<()>,
     },
 }
@@ -116,11 +110,11 @@ pub struct RoomHandle {
 }
 
 impl RoomHandle {
-    /// Asks to join; the room sends `joined` and the roster through `outbound`.
+    /// Asks to join; the room sends `Joined` and the roster through `outbound`.
     pub async fn join(
         &self,
         request: JoinRequest,
-        outbound: mpsc::Sender<Outbound>,
+        outbound: mpsc::Sender<RoomEvent>,
     ) -> Result<Uuid, RoomError> {
         let (reply, answer) = oneshot::channel();
         self.commands
@@ -132,6 +126,26 @@ impl RoomHandle {
             .await
             .map_err(|_| RoomError::Closed)?;
         answer.await.map_err(|_| RoomError::Closed)?
+    }
+
+    /// Hands the room a member's offer and waits for the answer.
+    pub async fn offer(
+        &self,
+        participant: Uuid,
+        offer: gst_sdp::SDPMessage,
+    ) -> Result<String, Refusal> {
+        use crate::domain::refusal::ErrorCode;
+        let closed = || Refusal::new(ErrorCode::Overloaded, "the room closed");
+        let (reply, answer) = oneshot::channel();
+        self.commands
+            .send(RoomCommand::Offer {
+                participant,
+                offer,
+                reply: Some(reply),
+            })
+            .await
+            .map_err(|_| closed())?;
+        answer.await.map_err(|_| closed())?
     }
 
     /// Changes a member's role; replies with its new roster entry.

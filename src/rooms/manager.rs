@@ -8,7 +8,8 @@ use tokio::sync::mpsc;
 
 use uuid::Uuid;
 
-use super::handle::{Outbound, RoomError, RoomHandle};
+use super::events::RoomEvent;
+use super::handle::{RoomError, RoomHandle};
 use super::room::Room;
 use crate::config::MediaSettings;
 use crate::domain::join::JoinRequest;
@@ -95,7 +96,7 @@ impl RoomManager {
     pub async fn enter(
         &self,
         request: JoinRequest,
-        outbound: mpsc::Sender<Outbound>,
+        outbound: mpsc::Sender<RoomEvent>,
     ) -> Result<(RoomHandle, Uuid), RoomError> {
         for _ in 0..JOIN_ATTEMPTS {
             let handle = self.get_or_create(&request.room).ok_or(RoomError::Closed)?;
@@ -155,7 +156,7 @@ impl RoomManager {
     }
 
     /// Closes live room `id`, if any, telling its members why; waits for it to stop.
-    pub async fn close(&self, id: &str, notice: crate::signalling::protocol::ServerMessage) {
+    pub async fn close(&self, id: &str, notice: crate::domain::refusal::Refusal) {
         let Some(handle) = self.lock().get(id).cloned() else {
             return;
         };

@@ -7,10 +7,12 @@ use gst::prelude::*;
 use tokio::sync::mpsc;
 use uuid::Uuid;
 
-use super::handle::{Outbound, RoomCommand, RoomError, RoomHandle};
+use super::events::{RoomEvent, RosterEntry};
+use super::handle::{RoomCommand, RoomError, RoomHandle};
 use crate::config::MediaSettings;
 use crate::domain::join::JoinRequest;
 use crate::domain::layout::Layout;
+use crate::domain::refusal::{ErrorCode, Refusal};
 use crate::domain::role::Role;
 use crate::media::events::MediaEvent;
 use crate::media::layout;
@@ -18,7 +20,6 @@ use crate::media::mixminus::MixMinus;
 use crate::media::participant::{Downlink, Incoming, OfferChanged, ParticipantMedia, now_ms};
 use crate::media::pipeline::RoomPipeline;
 use crate::media::sdp::{self, OfferError};
-use crate::signalling::protocol::{ErrorCode, IceServer, RosterEntry, ServerMessage};
 
 /// The full room mix's place among the mix-minus listeners (no participant has the nil id).
 /// Speakers are linked into it only while a recording or a viewer hears it, so an idle
@@ -35,7 +36,7 @@ struct Member {
     identity: String,
     /// A WHIP publisher: sends only, so it has no downlink and no mix-minus.
     publisher: bool,
-    outbound: mpsc::Sender<Outbound>,
+    outbound: mpsc::Sender<RoomEvent>,
     media: Option<ParticipantMedia>,
 }
 
@@ -159,9 +160,9 @@ impl Room {
         // goes with the whole pipeline at once rather than branch by branch.
         for member in self.members.drain(..) {
             if let Some(notice) = &shutdown_notice {
-                let _ = member.outbound.try_send(Outbound::Message(notice.clone()));
+                let _ = member.outbound.try_send(RoomEvent::Refused(notice.clone()));
             }
-            let _ = member.outbound.try_send(Outbound::Close);
+            let _ = member.outbound.try_send(RoomEvent::Close);
         }
         if let Some(pipeline) = self.pipeline.take() {
             pipeline.shutdown().await;
@@ -183,7 +184,11 @@ impl Room {
                 let _ = reply.send(result);
                 self.broadcast_roster();
             }
-            RoomCommand::Offer { participant, sdp } => self.on_offer(participant, &sdp).await,
+            RoomCommand::Offer {
+                participant,
+                offer,
+                reply,
+            } => self.on_offer(participant, offer, reply).await,
             RoomCommand::Ice {
                 participant,
                 m_line,
@@ -254,14 +259,14 @@ impl Room {
         Ok(RosterEntry {
             id: member.id.to_string(),
             name: member.name.clone(),
-            role: role.as_str().to_owned(),
+            role,
         })
     }
 
     async fn join(
         &mut self,
         request: JoinRequest,
-        outbound: mpsc::Sender<Outbound>,
+        outbound: mpsc::Sender<RoomEvent>,
     ) -> Result<Uuid, RoomError> {
         // The same identity on a new socket replaces the old connection (a reconnect).
         let old = self
@@ -270,7 +275,7 @@ impl Room {
             .find(|m| m.identity == request.identity)
             .map(|m| m.id);
         if let Some(old) = old {
-            let msg = ServerMessage::error(ErrorCode::Conflict, "replaced by a newer connection");
+            let msg = Refusal::new(ErrorCode::Conflict, "replaced by a newer connection");
             self.remove(old, Some(msg)).await;
         }
         // The stored setting as of the latest admitted join (changes also arrive as SetLayout).
@@ -303,24 +308,17 @@ impl Room {
             }
         }
         let id = Uuid::new_v4();
-        let joined = ServerMessage::Joined {
-            participant_id: id.to_string(),
+        let joined = RoomEvent::Joined {
+            participant: id,
             room: self.handle.id.clone(),
             room_name: request.room_name.clone(),
-            role: request.role.as_str().to_owned(),
-            ice_servers: self
-                .settings
-                .ice_servers
-                .iter()
-                .map(|u| IceServer {
-                    urls: vec![u.clone()],
-                })
-                .collect(),
+            role: request.role,
+            ice_urls: self.settings.ice_servers.clone(),
             renditions: crate::media::renditions::Ladder::for_room(&self.settings)
                 .rungs()
                 .to_vec(),
         };
-        let _ = outbound.try_send(Outbound::Message(joined));
+        let _ = outbound.try_send(joined);
         tracing::info!(participant = %id, name = %request.name, "joined");
         self.members.push(Member {
             id,
@@ -346,28 +344,38 @@ impl Room {
         Ok(id)
     }
 
-    async fn on_offer(&mut self, participant: Uuid, text: &str) {
-        let result = self.answer(participant, text).await;
-        match result {
-            Ok(answer) => {
-                self.send(participant, ServerMessage::Answer { sdp: answer });
-                // Tells the receiver which rendition it starts on.
-                self.on_rung_switched(participant).await;
-                self.wire_mix_for(participant);
-                if self.room_mix_heard() {
-                    self.feed_room_mix();
-                }
+    /// Answers a member's offer: through `reply` when it came with one (WHIP, WHEP), else
+    /// as the member's `Answer` or `Refused` event (the socket).
+    async fn on_offer(
+        &mut self,
+        participant: Uuid,
+        offer: gst_sdp::SDPMessage,
+        reply: Option<tokio::sync::oneshot::Sender<Result<String, Refusal>>>,
+    ) {
+        let result = self.answer(participant, offer).await;
+        let answered = result.is_ok();
+        match (reply, result) {
+            (Some(reply), result) => {
+                let _ = reply.send(result);
             }
-            Err((code, message)) => self.send(participant, ServerMessage::error(code, message)),
+            (None, Ok(sdp)) => self.send(participant, RoomEvent::Answer { sdp }),
+            (None, Err(refusal)) => self.send(participant, RoomEvent::Refused(refusal)),
+        }
+        if answered {
+            // Tells the receiver which rendition it starts on.
+            self.on_rung_switched(participant).await;
+            self.wire_mix_for(participant);
+            if self.room_mix_heard() {
+                self.feed_room_mix();
+            }
         }
     }
 
     async fn answer(
         &mut self,
         participant: Uuid,
-        text: &str,
-    ) -> Result<String, (ErrorCode, String)> {
-        let offer = sdp::parse(text).map_err(|e| (ErrorCode::BadRequest, e.to_string()))?;
+        offer: gst_sdp::SDPMessage,
+    ) -> Result<String, Refusal> {
         let publisher = self
             .members
             .iter()
@@ -383,10 +391,12 @@ impl Room {
             .map_err(|e| match e {
                 OfferError::NoUsableCodec { .. }
                 | OfferError::TooManyLines { .. }
-                | OfferError::NotSending { .. } => (ErrorCode::Unsupported, e.to_string()),
-                _ => (ErrorCode::BadRequest, e.to_string()),
+                | OfferError::NotSending { .. } => {
+                    Refusal::new(ErrorCode::Unsupported, e.to_string())
+                }
+                _ => Refusal::new(ErrorCode::BadRequest, e.to_string()),
             })?;
-        let internal = |what: &str| (ErrorCode::Internal, what.to_owned());
+        let internal = |what: &str| Refusal::new(ErrorCode::Internal, what);
         let pipeline = self
             .pipeline
             .as_mut()
@@ -423,13 +433,13 @@ impl Room {
             Err(err) => {
                 tracing::warn!(participant = %participant, error = %format!("{err:#}"), "negotiation failed");
                 if err.downcast_ref::<OfferChanged>().is_some() {
-                    return Err((ErrorCode::Unsupported, err.to_string()));
+                    return Err(Refusal::new(ErrorCode::Unsupported, err.to_string()));
                 }
                 // A first negotiation that failed leaves nothing behind, so a retry starts clean.
                 if fresh && let Some(media) = member.media.take() {
                     media.teardown(pipeline).await;
                 }
-                Err((
+                Err(Refusal::new(
                     ErrorCode::BadRequest,
                     format!("the offer could not be answered: {err}"),
                 ))
@@ -582,7 +592,7 @@ impl Room {
         if let Some(message) = error {
             self.send(
                 participant,
-                ServerMessage::error(ErrorCode::BadRequest, message),
+                RoomEvent::Refused(Refusal::new(ErrorCode::BadRequest, message)),
             );
             return;
         }
@@ -606,13 +616,7 @@ impl Room {
                     Some(ip) => crate::media::sdp::announce_candidate(&candidate, ip),
                     None => candidate,
                 };
-                self.send(
-                    participant,
-                    ServerMessage::Ice {
-                        candidate,
-                        sdp_m_line_index: m_line,
-                    },
-                );
+                self.send(participant, RoomEvent::Candidate { m_line, candidate });
             }
             MediaEvent::IncomingStream {
                 participant,
@@ -631,7 +635,7 @@ impl Room {
             MediaEvent::RungSwitched { participant } => self.on_rung_switched(participant).await,
             MediaEvent::GatheringComplete { participant } => {
                 if let Some(member) = self.members.iter().find(|m| m.id == participant) {
-                    let _ = member.outbound.try_send(Outbound::CandidatesDone);
+                    let _ = member.outbound.try_send(RoomEvent::CandidatesDone);
                 }
             }
             MediaEvent::ConnectionState { participant, state } => {
@@ -643,10 +647,7 @@ impl Room {
                         }
                     }
                     gst_webrtc::WebRTCPeerConnectionState::Failed => {
-                        let msg = ServerMessage::error(
-                            ErrorCode::Internal,
-                            "the media connection failed",
-                        );
+                        let msg = Refusal::new(ErrorCode::Internal, "the media connection failed");
                         self.remove(participant, Some(msg)).await;
                     }
                     _ => {}
@@ -693,7 +694,7 @@ impl Room {
             Ok(Incoming::Audio) => self.wire_speaker(participant),
             Err(err) => {
                 tracing::warn!(participant = %participant, error = %format!("{err:#}"), "cannot use incoming stream");
-                let msg = ServerMessage::error(
+                let msg = Refusal::new(
                     ErrorCode::Unsupported,
                     format!("your media could not be used: {err}"),
                 );
@@ -754,10 +755,8 @@ impl Room {
                     })
                     .map(|m| m.id);
                 if let Some(id) = culprit {
-                    let msg = ServerMessage::error(
-                        ErrorCode::Internal,
-                        "your media failed and was removed",
-                    );
+                    let msg =
+                        Refusal::new(ErrorCode::Internal, "your media failed and was removed");
                     self.remove(id, Some(msg)).await;
                 }
             }
@@ -792,7 +791,7 @@ impl Room {
             .collect();
         for id in silent {
             tracing::info!(participant = %id, "no media for {timeout_ms} ms; removing");
-            let msg = ServerMessage::error(
+            let msg = Refusal::new(
                 ErrorCode::Internal,
                 "no media received from you; disconnected",
             );
@@ -801,15 +800,15 @@ impl Room {
     }
 
     /// Removes a member and all its media; tells it why first when `reason` is given.
-    async fn remove(&mut self, participant: Uuid, reason: Option<ServerMessage>) {
+    async fn remove(&mut self, participant: Uuid, reason: Option<Refusal>) {
         let Some(index) = self.members.iter().position(|m| m.id == participant) else {
             return;
         };
         let member = self.members.remove(index);
         self.links.remove(&participant);
         if let Some(reason) = reason {
-            let _ = member.outbound.try_send(Outbound::Message(reason));
-            let _ = member.outbound.try_send(Outbound::Close);
+            let _ = member.outbound.try_send(RoomEvent::Refused(reason));
+            let _ = member.outbound.try_send(RoomEvent::Close);
         }
         if let (Some(media), Some(pipeline)) = (member.media, self.pipeline.as_mut()) {
             self.mix.unlink_all(&pipeline.pipeline, participant).await;
@@ -840,7 +839,7 @@ impl Room {
             .map(|m| RosterEntry {
                 id: m.id.to_string(),
                 name: m.name.clone(),
-                role: m.role.as_str().to_owned(),
+                role: m.role,
             })
             .collect();
         let viewers = self.count_viewers();
@@ -848,7 +847,7 @@ impl Room {
         for id in ids {
             self.send(
                 id,
-                ServerMessage::Roster {
+                RoomEvent::Roster {
                     participants: participants.clone(),
                     viewers,
                 },
@@ -856,17 +855,15 @@ impl Room {
         }
     }
 
-    /// Queues a message for a member without waiting; a member whose queue is full is too slow
+    /// Queues an event for a member without waiting; a member whose queue is full is too slow
     /// to follow the room and is closed.
-    fn send(&mut self, participant: Uuid, message: ServerMessage) {
+    fn send(&mut self, participant: Uuid, event: RoomEvent) {
         let Some(member) = self.members.iter().find(|m| m.id == participant) else {
             return;
         };
-        if let Err(mpsc::error::TrySendError::Full(_)) =
-            member.outbound.try_send(Outbound::Message(message))
-        {
+        if let Err(mpsc::error::TrySendError::Full(_)) = member.outbound.try_send(event) {
             tracing::warn!(participant = %participant, "socket queue full; closing it");
-            let _ = member.outbound.try_send(Outbound::Close);
+            let _ = member.outbound.try_send(RoomEvent::Close);
         }
     }
 }

@@ -2,6 +2,14 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::broadcast::RtmpState;
+pub use crate::domain::refusal::ErrorCode;
+use crate::domain::refusal::Refusal;
+use crate::domain::role::Role;
+use crate::media::renditions::Rendition;
+use crate::rooms::RoomEvent;
+pub use crate::rooms::{RecordingState, RosterEntry};
+
 /// Messages a client sends. Unknown fields are ignored so clients can grow.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(tag = "type", rename_all = "camelCase")]
@@ -40,14 +48,6 @@ pub enum ClientMessage {
     Rendition { rendition: String },
 }
 
-/// One entry of the roster.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct RosterEntry {
-    pub id: String,
-    pub name: String,
-    pub role: String,
-}
-
 /// Messages the server sends.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "camelCase")]
@@ -59,10 +59,10 @@ pub enum ServerMessage {
         room: String,
         /// The room's display name (a guest cannot read the room itself).
         room_name: String,
-        role: String,
+        role: Role,
         ice_servers: Vec<IceServer>,
         /// The sizes of the composite this room offers, largest first.
-        renditions: Vec<crate::media::renditions::Rendition>,
+        renditions: Vec<Rendition>,
     },
     /// The server's answer to an offer.
     Answer { sdp: String },
@@ -86,10 +86,13 @@ pub enum ServerMessage {
     },
     /// Recording of the room started or stopped (everyone is told).
     #[serde(rename_all = "camelCase")]
-    Recording { state: String, recording_id: String },
+    Recording {
+        state: RecordingState,
+        recording_id: String,
+    },
     /// The room's broadcasts: HLS on or off, and the RTMP push's state (`off`,
     /// `connecting`, `live`, `retrying`); sent to everyone on every change.
-    Broadcast { hls: bool, rtmp: String },
+    Broadcast { hls: bool, rtmp: RtmpState },
     /// A request was refused.
     Error { code: ErrorCode, message: String },
 }
@@ -100,24 +103,6 @@ pub struct IceServer {
     pub urls: Vec<String>,
 }
 
-/// The `code` of an `error` message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ErrorCode {
-    BadRequest,
-    Unauthorized,
-    Expired,
-    Forbidden,
-    NotFound,
-    RoomFull,
-    Conflict,
-    TooLarge,
-    RateLimited,
-    Unsupported,
-    Overloaded,
-    Internal,
-}
-
 impl ServerMessage {
     /// Shorthand for an `error` message.
     pub fn error(code: ErrorCode, message: impl Into<String>) -> Self {
@@ -125,6 +110,64 @@ impl ServerMessage {
             code,
             message: message.into(),
         }
+    }
+
+    /// The message that tells a socket member of a room event; `None` for events the
+    /// socket acts on instead of sending (`Close`, `CandidatesDone`).
+    pub fn from_event(event: RoomEvent) -> Option<Self> {
+        Some(match event {
+            RoomEvent::Joined {
+                participant,
+                room,
+                room_name,
+                role,
+                ice_urls,
+                renditions,
+            } => ServerMessage::Joined {
+                participant_id: participant.to_string(),
+                room,
+                room_name,
+                role,
+                ice_servers: ice_urls
+                    .into_iter()
+                    .map(|url| IceServer { urls: vec![url] })
+                    .collect(),
+                renditions,
+            },
+            RoomEvent::Answer { sdp } => ServerMessage::Answer { sdp },
+            RoomEvent::Candidate { m_line, candidate } => ServerMessage::Ice {
+                candidate,
+                sdp_m_line_index: m_line,
+            },
+            RoomEvent::Roster {
+                participants,
+                viewers,
+            } => ServerMessage::Roster {
+                participants,
+                viewers,
+            },
+            RoomEvent::Rendition {
+                name,
+                width,
+                height,
+                pinned,
+            } => ServerMessage::Rendition {
+                rendition: name,
+                width,
+                height,
+                pinned,
+            },
+            RoomEvent::Recording {
+                state,
+                recording_id,
+            } => ServerMessage::Recording {
+                state,
+                recording_id,
+            },
+            RoomEvent::Broadcast { hls, rtmp } => ServerMessage::Broadcast { hls, rtmp },
+            RoomEvent::Refused(Refusal { code, message }) => ServerMessage::Error { code, message },
+            RoomEvent::Close | RoomEvent::CandidatesDone => return None,
+        })
     }
 }
 
@@ -139,9 +182,9 @@ mod tests {
             participant_id: "p".into(),
             room: "r".into(),
             room_name: "Standup".into(),
-            role: "participant".into(),
+            role: Role::Participant,
             ice_servers: vec![],
-            renditions: vec![crate::media::renditions::Rendition {
+            renditions: vec![Rendition {
                 name: "low".into(),
                 width: 320,
                 height: 180,

@@ -2,8 +2,7 @@
 
 use std::time::{Duration, Instant};
 
-use actix_web::{HttpRequest, HttpResponse, web};
-use actix_ws::{AggregatedMessage, AggregatedMessageStream, Session};
+use actix_ws::{AggregatedMessage, AggregatedMessageStream, MessageStream, Session};
 use tokio::sync::mpsc;
 use uuid::Uuid;
 
@@ -12,11 +11,12 @@ use secrecy::ExposeSecret;
 use super::protocol::{ErrorCode, ServerMessage};
 use super::rate::RateLimiter;
 use super::router::{self, Action, JoinAsk, RouteError};
-use crate::app_state::AppState;
+use crate::auth::Accounts;
 use crate::auth::admission::{AdmitError, admit};
+use crate::directory::Directory;
 use crate::domain::role::Role;
-use crate::http::errors::json_error;
-use crate::rooms::{Asker, Outbound, RoomCommand, RoomError, RoomHandle};
+use crate::media::sdp;
+use crate::rooms::{Asker, RoomCommand, RoomError, RoomEvent, RoomHandle, RoomManager};
 
 /// Frames above this are a protocol violation and end the socket; frames between the
 /// contract's 64 KiB and this get a `too_large` error and the socket stays open.
@@ -26,66 +26,52 @@ const OUTBOUND_QUEUE: usize = 512;
 const HEARTBEAT_INTERVAL: Duration = Duration::from_secs(5);
 const CLIENT_TIMEOUT: Duration = Duration::from_secs(15);
 
-/// `GET /ws`: checks the page's origin, upgrades and spawns the session loop.
-pub async fn upgrade(
-    req: HttpRequest,
-    body: web::Payload,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, actix_web::Error> {
-    let origin = req
-        .headers()
-        .get(actix_web::http::header::ORIGIN)
-        .map(|v| v.to_str().unwrap_or("invalid"));
-    let host = req.connection_info().host().to_owned();
-    if !super::origin::allowed(origin, &host, &state.settings.auth.allowed_origins) {
-        tracing::info!(
-            origin = origin.unwrap_or(""),
-            "socket refused: origin not allowed"
-        );
-        return Ok(json_error(
-            actix_web::http::StatusCode::FORBIDDEN,
-            "forbidden",
-            "this page's origin may not open the signalling socket",
-        ));
-    }
-    let (response, session, stream) = actix_ws::handle(&req, body)?;
+/// What a socket session needs of the server: who may join which room, and the live rooms.
+#[derive(Clone)]
+pub struct SocketContext {
+    pub accounts: Accounts,
+    pub directory: Directory,
+    pub rooms: RoomManager,
+    /// The per-socket message rate and burst (`[auth]` settings).
+    pub messages_per_sec: u32,
+    pub message_burst: u32,
+}
+
+/// Runs the session of one upgraded socket until either side goes. The caller (the `/ws`
+/// route) has already checked the page's origin.
+pub async fn serve(session: Session, stream: MessageStream, context: SocketContext) {
     let stream = stream
         .max_frame_size(MAX_FRAME_BYTES)
         .aggregate_continuations()
         .max_continuation_size(MAX_FRAME_BYTES);
-    let state = state.get_ref().clone();
-    actix_web::rt::spawn(async move {
-        let (this, outbound_rx) = SocketSession::new(session, state);
-        run_session(this, outbound_rx, stream).await;
-    });
-    Ok(response)
+    let (this, outbound_rx) = SocketSession::new(session, context);
+    run_session(this, outbound_rx, stream).await;
 }
 
 struct SocketSession {
     session: Session,
-    state: AppState,
+    context: SocketContext,
     joined: Option<(RoomHandle, Uuid)>,
     /// Whether this member may name presenters (the room's owner or an admin).
     manager: bool,
     /// The signed-in account behind this socket (none for guests).
     account: Option<String>,
-    outbound_tx: mpsc::Sender<Outbound>,
+    outbound_tx: mpsc::Sender<RoomEvent>,
     rate: RateLimiter,
 }
 
 impl SocketSession {
-    fn new(session: Session, state: AppState) -> (Self, mpsc::Receiver<Outbound>) {
+    fn new(session: Session, context: SocketContext) -> (Self, mpsc::Receiver<RoomEvent>) {
         let (outbound_tx, outbound_rx) = mpsc::channel(OUTBOUND_QUEUE);
-        let a = &state.settings.auth;
         let rate = RateLimiter::new(
-            a.socket_messages_per_sec,
-            a.socket_message_burst,
+            context.messages_per_sec,
+            context.message_burst,
             Instant::now(),
         );
         (
             Self {
                 session,
-                state,
+                context,
                 joined: None,
                 manager: false,
                 account: None,
@@ -100,7 +86,7 @@ impl SocketSession {
 /// The socket loop: client frames, room messages and the heartbeat, until either side goes.
 async fn run_session(
     mut this: SocketSession,
-    mut outbound_rx: mpsc::Receiver<Outbound>,
+    mut outbound_rx: mpsc::Receiver<RoomEvent>,
     mut stream: AggregatedMessageStream,
 ) {
     {
@@ -131,13 +117,16 @@ async fn run_session(
                         }
                     }
                 }
-                out = outbound_rx.recv() => match out {
-                    Some(Outbound::Message(msg)) => {
-                        if !this.send(&msg).await { break; }
-                    }
+                event = outbound_rx.recv() => match event {
                     // The room already removed us; do not tell it we left.
-                    Some(Outbound::Close) => { this.joined = None; break; }
-                    Some(Outbound::CandidatesDone) => {}
+                    Some(RoomEvent::Close) => { this.joined = None; break; }
+                    Some(event) => {
+                        if let Some(msg) = ServerMessage::from_event(event)
+                            && !this.send(&msg).await
+                        {
+                            break;
+                        }
+                    }
                     None => break,
                 },
                 _ = heartbeat.tick() => {
@@ -175,10 +164,21 @@ impl SocketSession {
                     return self.send(&e.to_message()).await;
                 }
             }
-            Action::Offer(sdp) => {
-                self.to_room(|participant| RoomCommand::Offer { participant, sdp })
+            Action::Offer(text) => match sdp::parse(&text) {
+                Ok(offer) => {
+                    self.to_room(|participant| RoomCommand::Offer {
+                        participant,
+                        offer,
+                        reply: None,
+                    })
                     .await
-            }
+                }
+                Err(e) => {
+                    return self
+                        .send(&RouteError::bad_request(e.to_string()).to_message())
+                        .await;
+                }
+            },
             Action::Ice { candidate, m_line } => {
                 self.to_room(|participant| RoomCommand::Ice {
                     participant,
@@ -209,8 +209,8 @@ impl SocketSession {
     async fn join(&mut self, ask: JoinAsk) -> Result<(), RouteError> {
         let token = ask.token.as_ref().map(|t| t.expose_secret());
         let admission = admit(
-            &self.state.accounts,
-            &self.state.directory,
+            &self.context.accounts,
+            &self.context.directory,
             token,
             &ask.name,
             &ask.room,
@@ -231,7 +231,7 @@ impl SocketSession {
         let account = admission.account.clone();
         let request = admission.into_request(ask.room, ask.name);
         match self
-            .state
+            .context
             .rooms
             .enter(request, self.outbound_tx.clone())
             .await

@@ -8,8 +8,7 @@ use crate::broadcast::rtmp_push::RtmpPush;
 use crate::broadcast::{
     BroadcastCommand, BroadcastError, HlsView, RtmpState, RtmpTarget, RtmpView,
 };
-use crate::rooms::Outbound;
-use crate::signalling::protocol::ServerMessage;
+use crate::rooms::RoomEvent;
 
 /// The broadcasts a room is running.
 #[derive(Default)]
@@ -191,23 +190,21 @@ impl Room {
         let _ = self.stop_rtmp().await;
     }
 
-    fn broadcast_message(&self) -> ServerMessage {
-        ServerMessage::Broadcast {
+    fn broadcast_message(&self) -> RoomEvent {
+        RoomEvent::Broadcast {
             hls: self.broadcasts.hls.is_some(),
             rtmp: self
                 .broadcasts
                 .rtmp
                 .as_ref()
-                .map_or(RtmpState::Off, RtmpPush::state)
-                .as_str()
-                .to_owned(),
+                .map_or(RtmpState::Off, RtmpPush::state),
         }
     }
 
     fn tell_broadcasts_to_everyone(&self) {
         let message = self.broadcast_message();
         for m in &self.members {
-            let _ = m.outbound.try_send(Outbound::Message(message.clone()));
+            let _ = m.outbound.try_send(message.clone());
         }
     }
 
@@ -217,9 +214,7 @@ impl Room {
             return;
         }
         if let Some(m) = self.members.iter().find(|m| m.id == member) {
-            let _ = m
-                .outbound
-                .try_send(Outbound::Message(self.broadcast_message()));
+            let _ = m.outbound.try_send(self.broadcast_message());
         }
     }
 }

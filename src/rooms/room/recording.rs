@@ -8,8 +8,7 @@ use crate::db::models::Recording;
 use crate::domain::role::Role;
 use crate::recording::branch::RecordingBranch;
 use crate::recording::{RecordingView, TimelineEntry};
-use crate::rooms::{Asker, Outbound};
-use crate::signalling::protocol::ServerMessage;
+use crate::rooms::{Asker, RecordingState, RoomEvent};
 
 /// The recording a room is writing.
 impl ActiveRecording {
@@ -79,8 +78,8 @@ impl Room {
             started,
         });
         self.session_recorded = true;
-        self.tell_everyone(ServerMessage::Recording {
-            state: "started".into(),
+        self.tell_everyone(RoomEvent::Recording {
+            state: RecordingState::Started,
             recording_id: view.id.clone(),
         });
         Ok(view)
@@ -96,8 +95,8 @@ impl Room {
         let mut row = active.row;
         row.status = "finalizing".into();
         let view = RecordingView::from(&row);
-        self.tell_everyone(ServerMessage::Recording {
-            state: "stopped".into(),
+        self.tell_everyone(RoomEvent::Recording {
+            state: RecordingState::Stopped,
             recording_id: row.id.clone(),
         });
         tracing::info!(recording = %row.id, finished, "recording stopped");
@@ -120,8 +119,8 @@ impl Room {
             active.branch.abandon(&pipeline.pipeline).await;
         }
         self.unfeed_room_mix_if_unheard().await;
-        self.tell_everyone(ServerMessage::Recording {
-            state: "stopped".into(),
+        self.tell_everyone(RoomEvent::Recording {
+            state: RecordingState::Stopped,
             recording_id: active.row.id.clone(),
         });
         self.recorder
@@ -162,17 +161,15 @@ impl Room {
         ) else {
             return;
         };
-        let _ = m
-            .outbound
-            .try_send(Outbound::Message(ServerMessage::Recording {
-                state: "started".into(),
-                recording_id: active.row.id.clone(),
-            }));
+        let _ = m.outbound.try_send(RoomEvent::Recording {
+            state: RecordingState::Started,
+            recording_id: active.row.id.clone(),
+        });
     }
 
-    fn tell_everyone(&self, message: ServerMessage) {
+    fn tell_everyone(&self, event: RoomEvent) {
         for m in &self.members {
-            let _ = m.outbound.try_send(Outbound::Message(message.clone()));
+            let _ = m.outbound.try_send(event.clone());
         }
     }
 }

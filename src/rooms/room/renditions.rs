@@ -6,11 +6,12 @@ use std::time::{Duration, Instant};
 use uuid::Uuid;
 
 use super::Room;
+use crate::domain::refusal::{ErrorCode, Refusal};
 use crate::media::participant::ParticipantMedia;
 use crate::media::pipeline::RoomPipeline;
 use crate::media::rate_control::{LinkReport, RateControl, Switch};
 use crate::media::rtcp::Feedback;
-use crate::signalling::protocol::{ErrorCode, ServerMessage};
+use crate::rooms::RoomEvent;
 
 /// Sending rates are measured over at least this long: under loss, browsers send a report
 /// with every NACK, many a second.
@@ -128,8 +129,8 @@ impl Room {
             .is_some_and(|l| l.control.is_pinned());
         self.send(
             participant,
-            ServerMessage::Rendition {
-                rendition: rendition.name,
+            RoomEvent::Rendition {
+                name: rendition.name,
                 width: rendition.width,
                 height: rendition.height,
                 pinned,
@@ -150,10 +151,10 @@ impl Room {
             .and_then(|m| m.video_rung())
             .is_some();
         if !has_feed {
-            let msg = ServerMessage::error(
+            let msg = RoomEvent::Refused(Refusal::new(
                 ErrorCode::Unsupported,
                 "renditions apply to an H.264 composite; this connection has none",
-            );
+            ));
             self.send(participant, msg);
             return;
         }
@@ -168,13 +169,13 @@ impl Room {
                         .iter()
                         .map(|r| r.name.clone())
                         .collect();
-                    let msg = ServerMessage::error(
+                    let msg = RoomEvent::Refused(Refusal::new(
                         ErrorCode::BadRequest,
                         format!(
                             "this room has no rendition {name}; it has auto, {}",
                             names.join(", ")
                         ),
-                    );
+                    ));
                     self.send(participant, msg);
                     return;
                 }

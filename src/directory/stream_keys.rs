@@ -3,12 +3,12 @@
 
 use serde::Serialize;
 
-use super::directory::{Directory, RoomsError};
-use crate::auth::CurrentUser;
-use crate::auth::tokens::{self, TokenKind};
+use super::{Directory, RoomsError};
 use crate::db::models::StreamKey;
 use crate::db::{self, stream_keys};
+use crate::domain::caller::Caller;
 use crate::domain::time::rfc3339;
+use crate::domain::tokens::{self, TokenKind};
 
 /// A new key, as shown once to whoever made it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -31,7 +31,7 @@ impl Directory {
     /// Makes a new key for the room, revoking the one it had.
     pub async fn new_stream_key(
         &self,
-        user: &CurrentUser,
+        user: &Caller,
         room_id: &str,
     ) -> Result<NewStreamKey, RoomsError> {
         let room = self.managed(user, room_id).await?;
@@ -39,19 +39,19 @@ impl Directory {
         let row = StreamKey {
             room_id: room.id,
             key_hash,
-            created_by: user.user.id.clone(),
+            created_by: user.id.clone(),
             created_at: db::now_ms(),
         };
         let created_at = rfc3339(row.created_at);
         self.db.run(move |c| stream_keys::replace(c, &row)).await?;
-        tracing::info!(room = %room_id, by = %user.user.id, "stream key replaced");
+        tracing::info!(room = %room_id, by = %user.id, "stream key replaced");
         Ok(NewStreamKey { key, created_at })
     }
 
     /// Whether the room has a key, and since when.
     pub async fn stream_key(
         &self,
-        user: &CurrentUser,
+        user: &Caller,
         room_id: &str,
     ) -> Result<StreamKeyState, RoomsError> {
         let room = self.managed(user, room_id).await?;
@@ -67,18 +67,14 @@ impl Directory {
 
     /// Revokes the room's key. Revoking a room without one succeeds too: either way no key
     /// works afterwards, which is what the caller wants.
-    pub async fn revoke_stream_key(
-        &self,
-        user: &CurrentUser,
-        room_id: &str,
-    ) -> Result<(), RoomsError> {
+    pub async fn revoke_stream_key(&self, user: &Caller, room_id: &str) -> Result<(), RoomsError> {
         let room = self.managed(user, room_id).await?;
         let found = self
             .db
             .run(move |c| stream_keys::delete(c, &room.id))
             .await?;
         if found {
-            tracing::info!(room = %room_id, by = %user.user.id, "stream key revoked");
+            tracing::info!(room = %room_id, by = %user.id, "stream key revoked");
         }
         Ok(())
     }

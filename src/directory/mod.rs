@@ -1,10 +1,12 @@
 //! Stored rooms: their settings, who may see, change and enter them, and their invites.
 
+pub mod stream_keys;
+
 use serde::{Deserialize, Serialize};
 
-use crate::auth::{AuthError, CurrentUser};
 use crate::db::models::{Invite, Room};
 use crate::db::{self, Db, DbError, invites, rooms};
+use crate::domain::caller::Caller;
 use crate::domain::layout::Layout;
 use crate::domain::time::rfc3339;
 
@@ -90,23 +92,14 @@ pub enum RoomsError {
     Db(#[from] DbError),
 }
 
-impl From<AuthError> for RoomsError {
-    fn from(e: AuthError) -> Self {
-        match e {
-            AuthError::Db(db) => RoomsError::Db(db),
-            other => RoomsError::Invalid(other.to_string()),
-        }
-    }
-}
-
 /// Whether `user` may see `room` at all (listed, owned, or an admin).
-pub fn can_see(user: &CurrentUser, room: &Room) -> bool {
+pub fn can_see(user: &Caller, room: &Room) -> bool {
     room.listed || can_manage(user, room)
 }
 
 /// Whether `user` may change the room, delete it, issue invites or name presenters.
-pub fn can_manage(user: &CurrentUser, room: &Room) -> bool {
-    user.is_admin() || room.owner_id == user.user.id
+pub fn can_manage(user: &Caller, room: &Room) -> bool {
+    user.admin || room.owner_id == user.id
 }
 
 fn apply(room: &mut Room, s: RoomSettings, max_participants: usize) -> Result<(), RoomsError> {
@@ -153,18 +146,14 @@ pub struct Directory {
 }
 
 impl Directory {
-    pub async fn create(
-        &self,
-        owner: &CurrentUser,
-        settings: RoomSettings,
-    ) -> Result<Room, RoomsError> {
+    pub async fn create(&self, owner: &Caller, settings: RoomSettings) -> Result<Room, RoomsError> {
         if settings.name.is_none() {
             return Err(RoomsError::Invalid("a room needs a name".into()));
         }
         let mut room = Room {
             id: uuid::Uuid::now_v7().simple().to_string(),
             name: String::new(),
-            owner_id: owner.user.id.clone(),
+            owner_id: owner.id.clone(),
             max_participants: i32::try_from(self.max_participants).unwrap_or(16),
             layout: Layout::Grid.as_str().into(),
             auto_record: false,
@@ -178,7 +167,7 @@ impl Directory {
     }
 
     /// The room if it exists; a private room another member may not see is "not found".
-    pub async fn get(&self, user: &CurrentUser, id: &str) -> Result<Room, RoomsError> {
+    pub async fn get(&self, user: &Caller, id: &str) -> Result<Room, RoomsError> {
         let room = self.find(id).await?.ok_or(RoomsError::NotFound)?;
         if !can_see(user, &room) {
             return Err(RoomsError::NotFound);
@@ -192,7 +181,7 @@ impl Directory {
     }
 
     /// The room, if `user` may manage it.
-    pub async fn managed(&self, user: &CurrentUser, id: &str) -> Result<Room, RoomsError> {
+    pub async fn managed(&self, user: &Caller, id: &str) -> Result<Room, RoomsError> {
         let room = self.get(user, id).await?;
         if !can_manage(user, &room) {
             return Err(RoomsError::Forbidden);
@@ -202,12 +191,12 @@ impl Directory {
 
     pub async fn list(
         &self,
-        user: &CurrentUser,
+        user: &Caller,
         after: Option<String>,
         limit: i64,
     ) -> Result<Vec<Room>, RoomsError> {
-        let uid = user.user.id.clone();
-        let all = user.is_admin();
+        let uid = user.id.clone();
+        let all = user.admin;
         Ok(self
             .db
             .run(move |c| rooms::visible_page(c, &uid, all, after.as_deref(), limit))
@@ -216,7 +205,7 @@ impl Directory {
 
     pub async fn update(
         &self,
-        user: &CurrentUser,
+        user: &Caller,
         id: &str,
         settings: RoomSettings,
     ) -> Result<Room, RoomsError> {
@@ -227,7 +216,7 @@ impl Directory {
         Ok(room)
     }
 
-    pub async fn delete(&self, user: &CurrentUser, id: &str) -> Result<(), RoomsError> {
+    pub async fn delete(&self, user: &Caller, id: &str) -> Result<(), RoomsError> {
         let room = self.managed(user, id).await?;
         self.db.run(move |c| rooms::delete(c, &room.id)).await?;
         Ok(())
@@ -236,7 +225,7 @@ impl Directory {
     /// A new invite token for `role` (`participant` or `viewer`).
     pub async fn invite(
         &self,
-        user: &CurrentUser,
+        user: &Caller,
         room_id: &str,
         role: &str,
     ) -> Result<InviteView, RoomsError> {
@@ -247,13 +236,13 @@ impl Directory {
         }
         let room = self.managed(user, room_id).await?;
         let (token, token_hash) =
-            crate::auth::tokens::generate(crate::auth::tokens::TokenKind::Invite);
+            crate::domain::tokens::generate(crate::domain::tokens::TokenKind::Invite);
         let invite = Invite {
             id: db::new_id(),
             room_id: room.id,
             role: role.into(),
             token_hash,
-            created_by: user.user.id.clone(),
+            created_by: user.id.clone(),
             created_at: db::now_ms(),
             revoked: false,
         };
@@ -264,7 +253,7 @@ impl Directory {
 
     pub async fn invites(
         &self,
-        user: &CurrentUser,
+        user: &Caller,
         room_id: &str,
     ) -> Result<Vec<InviteView>, RoomsError> {
         let room = self.managed(user, room_id).await?;
@@ -274,7 +263,7 @@ impl Directory {
 
     pub async fn revoke_invite(
         &self,
-        user: &CurrentUser,
+        user: &Caller,
         room_id: &str,
         invite_id: &str,
     ) -> Result<(), RoomsError> {

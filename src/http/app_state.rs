@@ -8,8 +8,8 @@ use crate::auth::password::Passwords;
 use crate::auth::throttle::LoginThrottle;
 use crate::config::Settings;
 use crate::db::Db;
+use crate::directory::Directory;
 use crate::rooms::RoomManager;
-use crate::rooms::directory::Directory;
 
 /// Shared by every actix worker (cheap to clone).
 #[derive(Clone)]
@@ -21,9 +21,9 @@ pub struct AppState {
     /// Signs the short-lived links to recordings' files.
     pub links: crate::recording::links::LinkSigner,
     /// Live WHEP viewers' sessions.
-    pub whep: crate::http::media_sessions::MediaSessions,
+    pub whep: super::media_sessions::MediaSessions,
     /// Live WHIP publishers' sessions.
-    pub whip: crate::http::media_sessions::MediaSessions,
+    pub whip: super::media_sessions::MediaSessions,
     pub settings: Arc<Settings>,
 }
 
