@@ -14,6 +14,10 @@
 //! from RTP marker bits without decoding, so they fit beside the server on a small machine.
 //! Results are printed and written as JSON to `target/bench-mcu.json`.
 
+// Six phase and report functions here still run past clippy's 80 lines; they are to be
+// split by phase step (the server's own code is held to 80).
+#![allow(clippy::too_many_lines)]
+
 #[path = "mcu/burst_phase.rs"]
 mod burst_phase;
 #[path = "mcu/client.rs"]

@@ -1,6 +1,13 @@
 //! The order of the server's layers, lowest first: a module may use only modules below it (or
 //! beside it, in the same layer). A test reads every `crate::` path in `src/` against it, so a
 //! new import that runs back up fails the suite.
+//!
+//! Another test holds every file to 600 lines: past that a file does more than one job and the
+//! next change to it is hard to review. (Functions are held to 80 lines by clippy's
+//! `too_many_lines`, set in `clippy.toml`.)
+
+/// Most lines a file in `src/` may have.
+const MAX_FILE_LINES: usize = 600;
 
 /// Layers, lowest first. A file belongs to the first entry whose prefix its path (below `src/`)
 /// starts with.
@@ -111,6 +118,31 @@ mod tests {
         assert!(
             upward.is_empty(),
             "imports that run back up the layers (file, module it uses): {upward:#?}"
+        );
+    }
+
+    #[test]
+    fn no_source_file_is_over_the_line_limit() {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut files = Vec::new();
+        rust_files(&src, &mut files);
+        assert!(
+            files.len() > 50,
+            "the walk found only {} files",
+            files.len()
+        );
+        let mut over: Vec<(String, usize)> = files
+            .iter()
+            .map(|f| {
+                let lines = std::fs::read_to_string(f).map_or(0, |t| t.lines().count());
+                (f.display().to_string(), lines)
+            })
+            .filter(|(_, lines)| *lines > MAX_FILE_LINES)
+            .collect();
+        over.sort();
+        assert!(
+            over.is_empty(),
+            "files over {MAX_FILE_LINES} lines; split them by job: {over:#?}"
         );
     }
 

@@ -4,14 +4,14 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Context, Result, bail};
 use gst::prelude::*;
 use rand::RngCore;
 
 use crate::media::fragments::{Fragment, make};
 use crate::media::pipeline::RoomPipeline;
 use crate::media::shared_encode::SharedKind;
-use crate::media::teardown;
+use crate::media::tee_branch::{TeeBranch, ghost_sinks, start_at_key_frame};
 
 /// The playlist's file name in a room's folder.
 pub const PLAYLIST: &str = "playlist.m3u8";
@@ -25,18 +25,14 @@ const MAX_FILES: u32 = 10;
 
 /// A room's running HLS output.
 pub struct HlsBranch {
-    bin: gst::Bin,
-    video_tee: gst::Element,
-    video_pad: gst::Pad,
-    audio_tee: gst::Element,
-    audio_pad: gst::Pad,
+    branch: TeeBranch,
     dir: PathBuf,
 }
 
 impl HlsBranch {
     /// Whether `object` (an element or pad that posted a message) belongs to this branch.
     pub fn contains(&self, object: &gst::Object) -> bool {
-        object.has_as_ancestor(&self.bin)
+        self.branch.contains(object)
     }
 
     /// Starts writing the room's composite and full mix as HLS into `dir` (made here).
@@ -98,70 +94,24 @@ impl HlsBranch {
         audio
             .link_pads(Some("src"), &sink, Some("audio"))
             .context("HLS audio → hlssink2")?;
-        for (fragment, ghost_name) in [(&video, "video_sink"), (&audio, "audio_sink")] {
-            let target = fragment
-                .static_pad("sink")
-                .ok_or_else(|| anyhow!("HLS fragment has no sink"))?;
-            let ghost = gst::GhostPad::builder_with_target(&target)?
-                .name(ghost_name)
-                .build();
-            bin.add_pad(&ghost)?;
-        }
+        ghost_sinks(&bin, &[(&video, "video_sink"), (&audio, "audio_sink")])?;
         // The first segment must start at a key frame.
         if let Some(pad) = video.static_pad("sink") {
-            pad.add_probe(gst::PadProbeType::BUFFER, |_, info| match info.buffer() {
-                Some(b) if b.flags().contains(gst::BufferFlags::DELTA_UNIT) => {
-                    gst::PadProbeReturn::Drop
-                }
-                _ => gst::PadProbeReturn::Remove,
-            });
+            start_at_key_frame(&pad);
         }
-        room.pipeline.add(&bin)?;
-        if let Err(err) = bin.sync_state_with_parent() {
-            let _ = bin.set_state(gst::State::Null);
-            let _ = room.pipeline.remove(&bin);
-            bail!("the HLS writer did not start: {err}");
-        }
-        let link = |tee: &gst::Element, ghost: &str| -> Result<gst::Pad> {
-            let pad = tee
-                .request_pad_simple("src_%u")
-                .ok_or_else(|| anyhow!("tee gave no pad"))?;
-            let sink = bin
-                .static_pad(ghost)
-                .ok_or_else(|| anyhow!("HLS bin has no {ghost}"))?;
-            pad.link(&sink)
-                .with_context(|| format!("tee → HLS {ghost}"))?;
-            Ok(pad)
-        };
-        let video_tee = room.h264_tee().clone();
-        let linked = link(&video_tee, "video_sink").and_then(|video_pad| {
-            let audio_pad = link(&audio_tee, "audio_sink")?;
-            Ok((video_pad, audio_pad))
-        });
-        let (video_pad, audio_pad) = match linked {
-            Ok(pads) => pads,
-            Err(err) => {
-                let _ = bin.set_state(gst::State::Null);
-                let _ = room.pipeline.remove(&bin);
-                return Err(err);
-            }
-        };
+        let inputs = [(room.h264_tee(), "video_sink"), (&audio_tee, "audio_sink")];
+        let branch = TeeBranch::attach(&room.pipeline, bin, &inputs)
+            .context("the HLS writer did not start")?;
         room.request_keyframe();
         Ok(Self {
-            bin,
-            video_tee,
-            video_pad,
-            audio_tee,
-            audio_pad,
+            branch,
             dir: dir.to_owned(),
         })
     }
 
     /// Takes the branch out of the room, gives back the AAC encode and removes the folder.
     pub async fn stop(self, room: &mut RoomPipeline) {
-        teardown::unlink_tee_pad(&self.video_tee, self.video_pad).await;
-        teardown::unlink_tee_pad(&self.audio_tee, self.audio_pad).await;
-        teardown::remove_elements(&room.pipeline, vec![self.bin.upcast()]).await;
+        self.branch.detach(&room.pipeline).await;
         room.release_shared(SharedKind::FullMixAac).await;
         remove_folder(self.dir).await;
     }

@@ -11,7 +11,7 @@ use gst::prelude::*;
 use crate::media::fragments::Fragment;
 use crate::media::pipeline::RoomPipeline;
 use crate::media::shared_encode::SharedKind;
-use crate::media::teardown;
+use crate::media::tee_branch::TeeBranch;
 
 /// The push pipeline's inputs while one is connected.
 struct PushInput {
@@ -121,11 +121,7 @@ fn rebased(
 }
 
 /// One tap: a tee pad into a leaky queue and an appsink.
-struct Tap {
-    tee: gst::Element,
-    tee_pad: gst::Pad,
-    bin: gst::Bin,
-}
+type Tap = TeeBranch;
 
 /// Both taps of one push, in the room's pipeline.
 pub struct RtmpTaps {
@@ -161,7 +157,7 @@ impl RtmpTaps {
     /// Where an upstream key-frame request for the room's H.264 encoder starts (it travels
     /// through the tee to the encoder, like a receiver's PLI).
     pub fn keyframe_pad(&self) -> Option<gst::Pad> {
-        self.video.bin.static_pad("sink")
+        self.video.bin().static_pad("sink")
     }
 
     /// Takes both taps out and gives back the AAC encode.
@@ -192,40 +188,9 @@ fn tap(
             })
             .build(),
     );
-    room.pipeline.add(&bin)?;
-    if let Err(err) = bin.sync_state_with_parent() {
-        let _ = bin.set_state(gst::State::Null);
-        let _ = room.pipeline.remove(&bin);
-        return Err(anyhow!("the RTMP tap did not start: {err}"));
-    }
-    let linked = tee
-        .request_pad_simple("src_%u")
-        .ok_or_else(|| anyhow!("tee gave no pad"))
-        .and_then(|pad| {
-            let sink = bin
-                .static_pad("sink")
-                .ok_or_else(|| anyhow!("the RTMP tap has no sink"))?;
-            if let Err(err) = pad.link(&sink) {
-                tee.release_request_pad(&pad);
-                return Err(err).context("tee → RTMP tap");
-            }
-            Ok(pad)
-        });
-    match linked {
-        Ok(tee_pad) => Ok(Tap {
-            tee: tee.clone(),
-            tee_pad,
-            bin,
-        }),
-        Err(err) => {
-            let _ = bin.set_state(gst::State::Null);
-            let _ = room.pipeline.remove(&bin);
-            Err(err)
-        }
-    }
+    TeeBranch::attach(&room.pipeline, bin, &[(tee, "sink")]).context("the RTMP tap did not start")
 }
 
 async fn remove(room: &RoomPipeline, tap: Tap) {
-    teardown::unlink_tee_pad(&tap.tee, tap.tee_pad).await;
-    teardown::remove_elements(&room.pipeline, vec![tap.bin.upcast()]).await;
+    tap.detach(&room.pipeline).await;
 }

@@ -17,6 +17,7 @@ pub mod sender_caps;
 pub mod shared_encode;
 pub mod teardown;
 pub mod tee;
+pub mod tee_branch;
 pub mod video_feed;
 
 use anyhow::{Result, bail};

@@ -2,7 +2,7 @@
 //! and how what it receives from the client is decoded into a tile and an audio tee.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::AtomicU64;
 use std::time::Instant;
 
 use anyhow::{Context, Result, anyhow, bail};
@@ -18,6 +18,11 @@ use super::sdp::{self, SendCodec};
 use super::shared_encode::SharedKind;
 use super::teardown;
 use super::video_feed::VideoFeed;
+
+mod senders;
+mod signals;
+
+use signals::connect_signals;
 
 /// Longest one webrtcbin negotiation step (set a description, create the answer) may take.
 /// Each takes milliseconds; one that hangs must not hold the room task.
@@ -233,117 +238,6 @@ impl ParticipantMedia {
     pub fn add_ice_candidate(&self, m_line: u32, candidate: &str) {
         self.webrtcbin
             .emit_by_name::<()>("add-ice-candidate", &[&m_line, &candidate]);
-    }
-
-    async fn attach_sender(
-        &mut self,
-        room: &mut RoomPipeline,
-        offer: &gst_sdp::SDPMessage,
-        index: usize,
-        codec: SendCodec,
-    ) -> Result<()> {
-        let sink = self
-            .webrtcbin
-            .request_pad_simple(&format!("sink_{index}"))
-            .ok_or_else(|| anyhow!("webrtcbin gave no sink_{index}"))?;
-        // The SSRC is fixed up front and put in the caps, so that webrtcbin announces the real
-        // one in the answer; otherwise it announces SSRC 0 with an RTX group and Chromium
-        // decodes the stream but never shows it.
-        let ssrc = random_ssrc();
-        let params = [("pt", codec.pt() as i64), ("ssrc", i64::from(ssrc))];
-        let sender = match codec {
-            SendCodec::H264 { .. } => Fragment::H264Sender,
-            SendCodec::Vp8 { .. } => Fragment::Vp8Sender,
-            SendCodec::Opus { .. } if self.downlink == Downlink::Viewer => Fragment::OpusPayloader,
-            SendCodec::Opus { .. } => Fragment::OpusSender,
-        }
-        .build(&format!("{}-send{index}", self.prefix), &params)?;
-        room.pipeline.add(&sender)?;
-        let sender_src = sender
-            .static_pad("src")
-            .ok_or_else(|| anyhow!("sender has no src"))?;
-        // Whether the answer comes before or after the sender's caps reach webrtcbin, it must
-        // match this m-line (see `sender_caps`).
-        let offered = sdp::offered_caps(offer, index, codec.pt())
-            .ok_or_else(|| anyhow!("m-line {index} has no caps for payload {}", codec.pt()))?;
-        super::sender_caps::announce_as_offered(&sender_src, offered);
-        sender_src.link(&sink).context("sender → webrtcbin")?;
-        let transceiver = sink.property::<gst_webrtc::WebRTCRTPTransceiver>("transceiver");
-        let direction = match self.downlink {
-            Downlink::Viewer => gst_webrtc::WebRTCRTPTransceiverDirection::Sendonly,
-            // Publishers get no senders (see `expect_incoming`).
-            Downlink::Participant | Downlink::Publisher => {
-                gst_webrtc::WebRTCRTPTransceiverDirection::Sendrecv
-            }
-        };
-        transceiver.set_property("direction", direction);
-        if codec.is_video() {
-            transceiver.set_property("do-nack", true);
-        }
-        sender.sync_state_with_parent()?;
-        let sender_sink = sender
-            .static_pad("sink")
-            .ok_or_else(|| anyhow!("sender has no sink"))?;
-
-        let shared = match codec {
-            SendCodec::H264 { .. } => {
-                let sent_bytes = super::link_reports::count_sent(&sender)?;
-                super::link_reports::watch(
-                    &self.webrtcbin,
-                    ssrc,
-                    sent_bytes,
-                    self.id,
-                    &self.events,
-                )?;
-                let feed = VideoFeed::start(
-                    room,
-                    &format!("{}-feed{index}", self.prefix),
-                    &sender_sink,
-                    self.id,
-                    self.events.clone(),
-                )
-                .await?;
-                self.video_feed = Some(feed);
-                self.video_sender = Some(sender);
-                return Ok(());
-            }
-            SendCodec::Vp8 { .. } => Some(SharedKind::Vp8),
-            SendCodec::Opus { .. } if self.downlink == Downlink::Viewer => {
-                Some(SharedKind::FullMixOpus)
-            }
-            SendCodec::Opus { .. } => {
-                let (silence, mixer) = super::mixminus::silent_mixer(&room.pipeline, &self.prefix)?;
-                mixer
-                    .link_filtered(&sender, &super::mixminus::mix_caps())
-                    .context("mixer → opus sender")?;
-                mixer.sync_state_with_parent()?;
-                silence.sync_state_with_parent()?;
-                self.audio_mix = Some(AudioMix {
-                    silence,
-                    mixer,
-                    sender,
-                });
-                return Ok(());
-            }
-        };
-        let Some(kind) = shared else {
-            return Ok(());
-        };
-        let tee = room.acquire_shared(kind)?;
-        let tee_pad = tee
-            .request_pad_simple("src_%u")
-            .ok_or_else(|| anyhow!("{} gave no pad", tee.name()))?;
-        // Record the branch before linking so that teardown releases it even if linking fails.
-        self.tee_sends.push(TeeSend {
-            tee: tee.clone(),
-            tee_pad: tee_pad.clone(),
-            sender,
-            shared: kind,
-        });
-        tee_pad
-            .link(&sender_sink)
-            .with_context(|| format!("{} → sender", tee.name()))?;
-        Ok(())
     }
 
     /// Makes the transceiver of m-line `index` for a publisher: receive only, and only the
@@ -597,88 +491,6 @@ fn link_ghost(bin: &gst::Bin, pad: &str, to: &gst::Pad) -> Result<()> {
         .ok_or_else(|| anyhow!("bin has no {pad}"))?
         .link(to)
         .with_context(|| format!("{} → {}", bin.name(), to.name()))?;
-    Ok(())
-}
-
-/// Wires webrtcbin's callbacks to the room's event channel. Each callback only sends.
-fn connect_signals(
-    webrtcbin: &gst::Element,
-    id: Uuid,
-    events: UnboundedSender<MediaEvent>,
-    last_packet_ms: Arc<AtomicU64>,
-) -> Result<()> {
-    let tx = events.clone();
-    webrtcbin.connect("on-ice-candidate", false, move |values| {
-        let m_line = values.get(1).and_then(|v| v.get::<u32>().ok());
-        let candidate = values.get(2).and_then(|v| v.get::<String>().ok());
-        if let (Some(m_line), Some(candidate)) = (m_line, candidate) {
-            let _ = tx.send(MediaEvent::IceCandidate {
-                participant: id,
-                m_line,
-                candidate,
-            });
-        }
-        None
-    });
-
-    let tx = events.clone();
-    webrtcbin.connect_pad_added(move |_, pad| {
-        if pad.direction() != gst::PadDirection::Src {
-            return;
-        }
-        // Hold the stream until the room task has linked a decoder, so nothing is dropped
-        // as not-linked in the meantime.
-        let Some(probe) = pad.add_probe(gst::PadProbeType::BLOCK_DOWNSTREAM, |_, _| {
-            gst::PadProbeReturn::Ok
-        }) else {
-            return;
-        };
-        let _ = tx.send(MediaEvent::IncomingStream {
-            participant: id,
-            pad: pad.clone(),
-            probe,
-        });
-    });
-
-    let tx = events.clone();
-    webrtcbin.connect_notify(Some("ice-gathering-state"), move |bin, _| {
-        let state = bin.property::<gst_webrtc::WebRTCICEGatheringState>("ice-gathering-state");
-        if state == gst_webrtc::WebRTCICEGatheringState::Complete {
-            let _ = tx.send(MediaEvent::GatheringComplete { participant: id });
-        }
-    });
-
-    let tx = events;
-    webrtcbin.connect_notify(Some("connection-state"), move |bin, _| {
-        let state = bin.property::<gst_webrtc::WebRTCPeerConnectionState>("connection-state");
-        let _ = tx.send(MediaEvent::ConnectionState {
-            participant: id,
-            state,
-        });
-    });
-
-    // webrtcbin 1.22 never notices a vanished peer, so watch the socket source itself: any
-    // packet (RTP, RTCP, STUN consent, DTLS) proves the peer is still there.
-    let bin = webrtcbin
-        .downcast_ref::<gst::Bin>()
-        .ok_or_else(|| anyhow!("webrtcbin is not a bin"))?;
-    bin.connect_deep_element_added(move |_, _, element| {
-        let is_nicesrc = element.factory().is_some_and(|f| f.name() == "nicesrc");
-        if !is_nicesrc {
-            return;
-        }
-        let Some(src) = element.static_pad("src") else {
-            return;
-        };
-        let seen = last_packet_ms.clone();
-        src.add_probe(
-            gst::PadProbeType::BUFFER | gst::PadProbeType::BUFFER_LIST,
-            move |_, _| {
-                seen.store(now_ms(), Ordering::Relaxed);
-                gst::PadProbeReturn::Ok
-            },
-        );
-    });
     Ok(())
 }
 

@@ -10,7 +10,7 @@ use gst::prelude::*;
 
 use crate::media::fragments::{Fragment, make};
 use crate::media::pipeline::RoomPipeline;
-use crate::media::teardown;
+use crate::media::tee_branch::{TeeBranch, ghost_sinks, start_at_key_frame};
 
 /// Opus bit rate of the recorded mix.
 const AUDIO_BITRATE_BPS: i64 = 128_000;
@@ -19,11 +19,7 @@ const EOS_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// A recording being written.
 pub struct RecordingBranch {
-    bin: gst::Bin,
-    video_tee: gst::Element,
-    video_pad: gst::Pad,
-    audio_tee: gst::Element,
-    audio_pad: gst::Pad,
+    branch: TeeBranch,
     eos: tokio::sync::oneshot::Receiver<()>,
     pub path: PathBuf,
 }
@@ -31,99 +27,12 @@ pub struct RecordingBranch {
 impl RecordingBranch {
     /// Whether `object` (an element or pad that posted a message) belongs to this branch.
     pub fn contains(&self, object: &gst::Object) -> bool {
-        object.has_as_ancestor(&self.bin)
+        self.branch.contains(object)
     }
 
     /// Starts writing the room's composite and full mix to `path` (a `.mkv`).
     pub fn attach(room: &RoomPipeline, path: &Path) -> Result<Self> {
-        let name = format!(
-            "recording-{}",
-            path.file_stem().and_then(|s| s.to_str()).unwrap_or("file")
-        );
-        let bin = gst::Bin::builder().name(&name).build();
-        let video = Fragment::RecordingVideo.build("rec-video", &[])?;
-        let audio = Fragment::RecordingAudio
-            .build("rec-audio", &[("audio_bitrate_bps", AUDIO_BITRATE_BPS)])?;
-        let mux = make("matroskamux", "rec-mux")?;
-        let sink = make("filesink", "rec-file")?;
-        // The path is set as a property, never written into a launch description.
-        sink.set_property("location", path.to_string_lossy().to_string());
-        sink.set_property("async", false);
-        // Every block goes to the file at once: a crash then loses only what the muxer had
-        // not yet written (filesink would otherwise hold up to 64 KiB, seconds of a quiet
-        // room).
-        sink.set_property_from_str("buffer-mode", "unbuffered");
-        bin.add_many([
-            video.upcast_ref::<gst::Element>(),
-            audio.upcast_ref(),
-            &mux,
-            &sink,
-        ])?;
-        video
-            .link_pads(Some("src"), &mux, Some("video_%u"))
-            .context("recording video → muxer")?;
-        audio
-            .link_pads(Some("src"), &mux, Some("audio_%u"))
-            .context("recording audio → muxer")?;
-        mux.link(&sink).context("muxer → file")?;
-        for (fragment, ghost_name) in [(&video, "video_sink"), (&audio, "audio_sink")] {
-            let target = fragment
-                .static_pad("sink")
-                .ok_or_else(|| anyhow!("recording fragment has no sink"))?;
-            let ghost = gst::GhostPad::builder_with_target(&target)?
-                .name(ghost_name)
-                .build();
-            bin.add_pad(&ghost)?;
-        }
-
-        // The file must start at a key frame: drop the composite until one passes.
-        let video_in = video
-            .static_pad("sink")
-            .ok_or_else(|| anyhow!("recording video has no sink"))?;
-        video_in.add_probe(gst::PadProbeType::BUFFER, |_, info| match info.buffer() {
-            Some(b) if b.flags().contains(gst::BufferFlags::DELTA_UNIT) => {
-                gst::PadProbeReturn::Drop
-            }
-            _ => gst::PadProbeReturn::Remove,
-        });
-
-        // EOS reaching the file means the muxer has written everything.
-        let (eos_tx, eos) = tokio::sync::oneshot::channel();
-        let eos_tx = Mutex::new(Some(eos_tx));
-        let sink_pad = sink
-            .static_pad("sink")
-            .ok_or_else(|| anyhow!("filesink has no sink"))?;
-        sink_pad.add_probe(gst::PadProbeType::EVENT_DOWNSTREAM, move |_, info| {
-            if info
-                .event()
-                .is_some_and(|e| e.type_() == gst::EventType::Eos)
-            {
-                // unwrap: this lock is only taken here.
-                #[allow(clippy::unwrap_used)]
-                if let Some(tx) = eos_tx.lock().unwrap().take() {
-                    let _ = tx.send(());
-                }
-            }
-            gst::PadProbeReturn::Ok
-        });
-
-        room.pipeline.add(&bin)?;
-        if let Err(err) = bin.sync_state_with_parent() {
-            let _ = bin.set_state(gst::State::Null);
-            let _ = room.pipeline.remove(&bin);
-            return Err(anyhow!("cannot open {}: {err}", path.display()));
-        }
-        let link = |tee: &gst::Element, ghost: &str| -> Result<gst::Pad> {
-            let pad = tee
-                .request_pad_simple("src_%u")
-                .ok_or_else(|| anyhow!("tee gave no pad"))?;
-            let sink = bin
-                .static_pad(ghost)
-                .ok_or_else(|| anyhow!("recording bin has no {ghost}"))?;
-            pad.link(&sink)
-                .with_context(|| format!("tee → recording {ghost}"))?;
-            Ok(pad)
-        };
+        let (bin, eos) = file_writer(path)?;
         // The file's timestamps start at zero: shift both inputs back by the pipeline's
         // running time now (a room may have run for hours before recording starts).
         if let (Some(clock), Some(base)) = (room.pipeline.clock(), room.pipeline.base_time()) {
@@ -135,17 +44,15 @@ impl RecordingBranch {
                 }
             }
         }
-        let video_tee = room.h264_tee().clone();
-        let audio_tee = room.audio_tee().clone();
-        let video_pad = link(&video_tee, "video_sink")?;
-        let audio_pad = link(&audio_tee, "audio_sink")?;
+        let inputs = [
+            (room.h264_tee(), "video_sink"),
+            (room.audio_tee(), "audio_sink"),
+        ];
+        let branch = TeeBranch::attach(&room.pipeline, bin, &inputs)
+            .with_context(|| format!("cannot record to {}", path.display()))?;
         room.request_keyframe();
         Ok(Self {
-            bin,
-            video_tee,
-            video_pad,
-            audio_tee,
-            audio_pad,
+            branch,
             eos,
             path: path.to_owned(),
         })
@@ -153,18 +60,15 @@ impl RecordingBranch {
 
     /// Removes a branch that failed, without waiting for the muxer.
     pub async fn abandon(self, pipeline: &gst::Pipeline) {
-        teardown::unlink_tee_pad(&self.video_tee, self.video_pad).await;
-        teardown::unlink_tee_pad(&self.audio_tee, self.audio_pad).await;
-        teardown::remove_elements(pipeline, vec![self.bin.upcast()]).await;
+        self.branch.detach(pipeline).await;
     }
 
     /// Stops taking media, lets the muxer finish the file, and removes the branch.
     /// False if the file could not be finished within the timeout.
-    pub async fn finish(self, pipeline: &gst::Pipeline) -> bool {
-        teardown::unlink_tee_pad(&self.video_tee, self.video_pad).await;
-        teardown::unlink_tee_pad(&self.audio_tee, self.audio_pad).await;
+    pub async fn finish(mut self, pipeline: &gst::Pipeline) -> bool {
+        self.branch.unlink_inputs().await;
         for ghost in ["video_sink", "audio_sink"] {
-            if let Some(pad) = self.bin.static_pad(ghost) {
+            if let Some(pad) = self.branch.bin().static_pad(ghost) {
                 pad.send_event(gst::event::Eos::new());
             }
         }
@@ -172,7 +76,71 @@ impl RecordingBranch {
         if !finished {
             tracing::warn!(file = %self.path.display(), "recording did not finish within {EOS_TIMEOUT:?}");
         }
-        teardown::remove_elements(pipeline, vec![self.bin.upcast()]).await;
+        self.branch.detach(pipeline).await;
         finished
     }
+}
+
+/// The bin that muxes the composite (`video_sink`) and the mix (`audio_sink`) into the file
+/// at `path`, and a receiver told when EOS has reached the file.
+fn file_writer(path: &Path) -> Result<(gst::Bin, tokio::sync::oneshot::Receiver<()>)> {
+    let name = format!(
+        "recording-{}",
+        path.file_stem().and_then(|s| s.to_str()).unwrap_or("file")
+    );
+    let bin = gst::Bin::builder().name(&name).build();
+    let video = Fragment::RecordingVideo.build("rec-video", &[])?;
+    let audio =
+        Fragment::RecordingAudio.build("rec-audio", &[("audio_bitrate_bps", AUDIO_BITRATE_BPS)])?;
+    let mux = make("matroskamux", "rec-mux")?;
+    let sink = make("filesink", "rec-file")?;
+    // The path is set as a property, never written into a launch description.
+    sink.set_property("location", path.to_string_lossy().to_string());
+    sink.set_property("async", false);
+    // Every block goes to the file at once: a crash then loses only what the muxer had not
+    // yet written (filesink would otherwise hold up to 64 KiB, seconds of a quiet room).
+    sink.set_property_from_str("buffer-mode", "unbuffered");
+    bin.add_many([
+        video.upcast_ref::<gst::Element>(),
+        audio.upcast_ref(),
+        &mux,
+        &sink,
+    ])?;
+    video
+        .link_pads(Some("src"), &mux, Some("video_%u"))
+        .context("recording video → muxer")?;
+    audio
+        .link_pads(Some("src"), &mux, Some("audio_%u"))
+        .context("recording audio → muxer")?;
+    mux.link(&sink).context("muxer → file")?;
+    ghost_sinks(&bin, &[(&video, "video_sink"), (&audio, "audio_sink")])?;
+    // The file must start at a key frame.
+    let video_in = video
+        .static_pad("sink")
+        .ok_or_else(|| anyhow!("recording video has no sink"))?;
+    start_at_key_frame(&video_in);
+    let sink_pad = sink
+        .static_pad("sink")
+        .ok_or_else(|| anyhow!("filesink has no sink"))?;
+    Ok((bin, eos_reached(&sink_pad)))
+}
+
+/// A receiver told once EOS passes `pad` (the muxer has written everything).
+fn eos_reached(pad: &gst::Pad) -> tokio::sync::oneshot::Receiver<()> {
+    let (eos_tx, eos) = tokio::sync::oneshot::channel();
+    let eos_tx = Mutex::new(Some(eos_tx));
+    pad.add_probe(gst::PadProbeType::EVENT_DOWNSTREAM, move |_, info| {
+        if info
+            .event()
+            .is_some_and(|e| e.type_() == gst::EventType::Eos)
+        {
+            // unwrap: this lock is only taken here.
+            #[allow(clippy::unwrap_used)]
+            if let Some(tx) = eos_tx.lock().unwrap().take() {
+                let _ = tx.send(());
+            }
+        }
+        gst::PadProbeReturn::Ok
+    });
+    eos
 }

@@ -6,6 +6,9 @@
 //! `scripts/test.sh` runs them one at a time (`--test-threads=1`); run one feature with
 //! `cargo test --test e2e viewers:: -- --test-threads=1`.
 
+// A scenario reads top to bottom, so test functions may run past clippy's 80 lines.
+#![allow(clippy::too_many_lines)]
+
 #[path = "../support/mod.rs"]
 mod support;
 

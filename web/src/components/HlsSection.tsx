@@ -7,6 +7,7 @@ import Typography from '@mui/material/Typography';
 import LinkIcon from '@mui/icons-material/Link';
 import { getHls, hlsLink, startHls, stopHls, type HlsState, type SignedLink } from '../api/http';
 import { useApiCall } from '../hooks/useApiCall';
+import { useSectionAction } from '../hooks/useSectionAction';
 import type { HlsPlayerDeps } from '../hooks/useHlsPlayer';
 import { absoluteUrl } from '../lib/broadcast';
 import CopyField from './CopyField';
@@ -28,16 +29,14 @@ const timeOf = (iso: string) => {
 /** HLS for large audiences: start and stop, a fresh viewer link to copy, and a preview. */
 export default function HlsSection({ roomId, on, playerDeps }: HlsSectionProps) {
   const run = useApiCall();
+  const { busy, error, clearError, read, act, quietly } = useSectionAction();
   const [state, setState] = useState<HlsState | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const [link, setLink] = useState<SignedLink | null>(null);
 
   const load = useCallback(async () => {
-    const res = await run('loadBroadcast', (t) => getHls(t, roomId));
-    if (res.ok) setState(res.value);
-    else setError(res.error);
-  }, [run, roomId]);
+    const res = await read('loadBroadcast', (t) => getHls(t, roomId));
+    if (res) setState(res.value);
+  }, [read, roomId]);
 
   useEffect(() => {
     load();
@@ -47,14 +46,10 @@ export default function HlsSection({ roomId, on, playerDeps }: HlsSectionProps) 
 
   const toggle = async () => {
     if (!state) return;
-    setBusy(true);
-    setError(null);
     const res = state.active
-      ? await run('stopHls', (t) => stopHls(t, roomId))
-      : await run('startHls', (t) => startHls(t, roomId));
-    setBusy(false);
-    if (!res.ok) {
-      setError(res.error);
+      ? await act('stopHls', (t) => stopHls(t, roomId))
+      : await act('startHls', (t) => startHls(t, roomId));
+    if (!res) {
       // Someone else may have started or stopped it meanwhile (409): show what is so now.
       load();
     } else if (res.value) {
@@ -66,12 +61,8 @@ export default function HlsSection({ roomId, on, playerDeps }: HlsSectionProps) 
   };
 
   const copyLink = async () => {
-    setError(null);
-    const res = await getLink();
-    if (!res.ok) {
-      setError(res.error);
-      return;
-    }
+    const res = await quietly('hlsLink', (t) => hlsLink(t, roomId));
+    if (!res) return;
     const value = { ...res.value, url: absoluteUrl(res.value.url, window.location.origin) };
     setLink(value);
     navigator.clipboard?.writeText(value.url).catch(() => {});
@@ -98,7 +89,7 @@ export default function HlsSection({ roomId, on, playerDeps }: HlsSectionProps) 
           : 'For large audiences: any HLS player (Safari, VLC, a web player) can watch the room, some seconds behind it.'}
       </Typography>
       {error && (
-        <Alert severity="error" onClose={() => setError(null)}>
+        <Alert severity="error" onClose={clearError}>
           {error}
         </Alert>
       )}

@@ -11,7 +11,7 @@ import VisibilityIcon from '@mui/icons-material/Visibility';
 import VisibilityOffIcon from '@mui/icons-material/VisibilityOff';
 import { getRtmp, startRtmp, stopRtmp, type RtmpState } from '../api/http';
 import type { RtmpBroadcastState } from '../api/protocol';
-import { useApiCall } from '../hooks/useApiCall';
+import { useSectionAction } from '../hooks/useSectionAction';
 import { usePolling } from '../hooks/usePolling';
 import { rtmpKeyProblem, rtmpPhaseLabel, rtmpServerProblem, rtmpUrl } from '../lib/broadcast';
 
@@ -28,20 +28,17 @@ const CHIP_COLOUR = { connecting: 'warning', live: 'error', retrying: 'warning' 
 
 /** Pushes the room to a streaming platform (YouTube, Twitch, …) over RTMP. */
 export default function RtmpSection({ roomId, socketState }: RtmpSectionProps) {
-  const run = useApiCall();
+  const { busy, error, clearError, read, act } = useSectionAction();
   const [state, setState] = useState<RtmpState | null>(null);
   const [server, setServer] = useState('');
   const [key, setKey] = useState('');
   const [showKey, setShowKey] = useState(false);
   const [submitted, setSubmitted] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
 
   const load = useCallback(async () => {
-    const res = await run('loadBroadcast', (t) => getRtmp(t, roomId));
-    if (res.ok) setState(res.value);
-    else setError(res.error);
-  }, [run, roomId]);
+    const res = await read('loadBroadcast', (t) => getRtmp(t, roomId));
+    if (res) setState(res.value);
+  }, [read, roomId]);
 
   useEffect(() => {
     load();
@@ -57,27 +54,15 @@ export default function RtmpSection({ roomId, socketState }: RtmpSectionProps) {
     e.preventDefault();
     setSubmitted(true);
     if (serverError || keyError || busy) return;
-    setBusy(true);
-    setError(null);
-    const res = await run('startRtmp', (t) => startRtmp(t, roomId, rtmpUrl(server, key)));
-    setBusy(false);
-    if (res.ok) setState(res.value);
-    else {
-      setError(res.error);
-      load();
-    }
+    const res = await act('startRtmp', (t) => startRtmp(t, roomId, rtmpUrl(server, key)));
+    if (res) setState(res.value);
+    else load();
   };
 
   const stop = async () => {
-    setBusy(true);
-    setError(null);
-    const res = await run('stopRtmp', (t) => stopRtmp(t, roomId));
-    setBusy(false);
-    if (res.ok) setState({ active: false, state: null, target: null, attempts: 0, lastError: null, retryInMs: null });
-    else {
-      setError(res.error);
-      load();
-    }
+    const res = await act('stopRtmp', (t) => stopRtmp(t, roomId));
+    if (res) setState({ active: false, state: null, target: null, attempts: 0, lastError: null, retryInMs: null });
+    else load();
   };
 
   return (
@@ -166,7 +151,7 @@ export default function RtmpSection({ roomId, socketState }: RtmpSectionProps) {
         </>
       )}
       {error && (
-        <Alert severity="error" onClose={() => setError(null)}>
+        <Alert severity="error" onClose={clearError}>
           {error}
         </Alert>
       )}

@@ -5,7 +5,7 @@ import Button from '@mui/material/Button';
 import Typography from '@mui/material/Typography';
 import KeyIcon from '@mui/icons-material/Key';
 import { createStreamKey, deleteStreamKey, getStreamKey, type StreamKey, type StreamKeyState } from '../api/http';
-import { useApiCall } from '../hooks/useApiCall';
+import { useSectionAction } from '../hooks/useSectionAction';
 import { useConfirmation } from '../hooks/useConfirmation';
 import { whipUrl } from '../lib/broadcast';
 import ConfirmDialog from './ConfirmDialog';
@@ -17,40 +17,33 @@ import { formatWhen } from './RecordingActions';
  * replace or revoke it. A new key is shown once, here, with the WHIP URL.
  */
 export default function StreamKeySection({ roomId }: { roomId: string }) {
-  const run = useApiCall();
+  const { busy, error, clearError, read, act, quietly } = useSectionAction();
   const [state, setState] = useState<StreamKeyState | null>(null);
   const [fresh, setFresh] = useState<StreamKey | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
 
   const load = useCallback(async () => {
-    const res = await run('streamKey', (t) => getStreamKey(t, roomId));
-    if (res.ok) setState(res.value);
-    else setError(res.error);
-  }, [run, roomId]);
+    const res = await read('streamKey', (t) => getStreamKey(t, roomId));
+    if (res) setState(res.value);
+  }, [read, roomId]);
 
   useEffect(() => {
     load();
   }, [load]);
 
   const create = async () => {
-    setBusy(true);
-    setError(null);
-    const res = await run('streamKey', (t) => createStreamKey(t, roomId));
-    setBusy(false);
-    if (res.ok) {
+    const res = await act('streamKey', (t) => createStreamKey(t, roomId));
+    if (res) {
       setFresh(res.value);
       setState({ exists: true, createdAt: res.value.createdAt });
-    } else setError(res.error);
+    }
   };
 
   const revoke = async () => {
-    setError(null);
-    const res = await run('streamKey', (t) => deleteStreamKey(t, roomId));
-    if (res.ok) {
+    const res = await quietly('streamKey', (t) => deleteStreamKey(t, roomId));
+    if (res) {
       setFresh(null);
       setState({ exists: false, createdAt: null });
-    } else setError(res.error);
+    }
   };
 
   const confirmation = useConfirmation<'replace' | 'revoke'>(async (what) => {
@@ -85,7 +78,7 @@ export default function StreamKeySection({ roomId }: { roomId: string }) {
             : 'The room has no stream key.'}
       </Typography>
       {error && (
-        <Alert severity="error" onClose={() => setError(null)}>
+        <Alert severity="error" onClose={clearError}>
           {error}
         </Alert>
       )}
