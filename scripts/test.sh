@@ -16,8 +16,14 @@ if [ -z "${CONNECT_RIGHT_TEST_POSTGRES:-}" ]; then
   trap 'scripts/test-postgres.sh stop "$pg_dir"' EXIT
   export CONNECT_RIGHT_TEST_POSTGRES="$pg_url"
 fi
-# Unit tests and the API tests share no real-time media, so they run in parallel.
-cargo test --locked --lib --bins --test api
-# The end-to-end media tests run one at a time: each measures real-time behaviour on a
-# 2-core machine.
-cargo test --locked --test e2e -- --test-threads=1
+# Unit tests and the API tests share no real-time media, so they run in parallel. The
+# end-to-end media tests run one at a time, since each measures real-time behaviour on a
+# 2-core machine, and each in a process of its own (cargo-nextest, on our machines), so that
+# nothing one test leaves behind can slow the next one's media.
+if cargo nextest --version >/dev/null 2>&1; then
+  cargo nextest run --locked --no-fail-fast --lib --bins --test api
+  cargo nextest run --locked --no-fail-fast --test e2e --test-threads 1
+else
+  cargo test --locked --lib --bins --test api
+  cargo test --locked --test e2e -- --test-threads=1
+fi

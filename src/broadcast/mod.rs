@@ -32,6 +32,7 @@ pub enum BroadcastError {
 }
 
 /// Where an RTMP push stands.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum RtmpState {

@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 /// The kind of a refusal; on the socket, the `code` of an `error` message.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {

@@ -14,12 +14,14 @@ const LADDER_TEXT: &str = include_str!("../../pipelines/renditions.conf");
 pub const MAX_RUNGS: usize = 3;
 
 /// One size of the composite.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Rendition {
     pub name: String,
     pub width: i32,
     pub height: i32,
     #[serde(skip)]
+    #[cfg_attr(test, ts(skip))]
     pub bitrate_kbps: u32,
 }
 

@@ -10,6 +10,7 @@ use crate::domain::role::Role;
 use crate::media::renditions::Rendition;
 
 /// One entry of the roster: a member that takes a tile (viewers are only counted).
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RosterEntry {
     pub id: String,
@@ -18,6 +19,7 @@ pub struct RosterEntry {
 }
 
 /// Whether the room's recording runs.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum RecordingState {

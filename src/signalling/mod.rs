@@ -4,4 +4,5 @@ pub mod origin;
 pub mod protocol;
 pub mod rate;
 pub mod router;
+mod typescript;
 pub mod ws;

@@ -11,6 +11,7 @@ use crate::rooms::RoomEvent;
 pub use crate::rooms::{RecordingState, RosterEntry};
 
 /// Messages a client sends. Unknown fields are ignored so clients can grow.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(tag = "type", rename_all = "camelCase")]
 pub enum ClientMessage {
@@ -18,11 +19,14 @@ pub enum ClientMessage {
     Join {
         room: String,
         name: String,
+        /// Participant when absent.
         #[serde(default)]
-        role: Option<String>,
+        #[cfg_attr(test, ts(optional))]
+        role: Option<AskedRole>,
         /// Session or invite token; until accounts exist, an opaque key naming the client so
         /// that a reconnect replaces its old connection.
         #[serde(default)]
+        #[cfg_attr(test, ts(optional))]
         token: Option<String>,
     },
     /// The client's SDP offer; a new offer renegotiates.
@@ -40,15 +44,67 @@ pub enum ClientMessage {
     #[serde(rename_all = "camelCase")]
     SetRole {
         participant_id: String,
-        role: String,
+        role: AssignedRole,
     },
-    /// A presenter, the owner or an admin starts (`action: "start"`) or stops the recording.
-    Recording { action: String },
+    /// A presenter, the owner or an admin starts or stops the recording.
+    Recording { action: RecordingAction },
     /// Pin the composite to one rendition by name, or `auto` to let the link decide.
     Rendition { rendition: String },
+    /// Any `type` this server does not know (the router refuses it by name).
+    #[serde(other)]
+    #[cfg_attr(test, ts(skip))]
+    Unknown,
+}
+
+/// The role a `join` may ask for (the owner's role is given, never asked for).
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AskedRole {
+    Presenter,
+    Participant,
+    Viewer,
+}
+
+impl From<AskedRole> for Role {
+    fn from(role: AskedRole) -> Self {
+        match role {
+            AskedRole::Presenter => Role::Presenter,
+            AskedRole::Participant => Role::Participant,
+            AskedRole::Viewer => Role::Viewer,
+        }
+    }
+}
+
+/// The role the owner or an admin gives a member with `setRole`.
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AssignedRole {
+    Presenter,
+    Participant,
+}
+
+impl From<AssignedRole> for Role {
+    fn from(role: AssignedRole) -> Self {
+        match role {
+            AssignedRole::Presenter => Role::Presenter,
+            AssignedRole::Participant => Role::Participant,
+        }
+    }
+}
+
+/// What `recording` asks of the room's recording.
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RecordingAction {
+    Start,
+    Stop,
 }
 
 /// Messages the server sends.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "camelCase")]
 pub enum ServerMessage {
@@ -98,6 +154,7 @@ pub enum ServerMessage {
 }
 
 /// As in the browser's `RTCIceServer`.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct IceServer {
     pub urls: Vec<String>,

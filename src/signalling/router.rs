@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::protocol::{ClientMessage, ErrorCode, ServerMessage};
+use super::protocol::{ClientMessage, ErrorCode, RecordingAction, ServerMessage};
 use crate::domain::names as validate;
 use crate::domain::role::Role;
 
@@ -33,12 +33,6 @@ impl PartialEq for JoinAsk {
 }
 
 impl Eq for JoinAsk {}
-
-/// The role a `join` asks for; participant when it names none.
-fn asked_role(raw: Option<&str>) -> Result<Role, RouteError> {
-    let raw = raw.unwrap_or("participant");
-    Role::asked(raw).ok_or_else(|| RouteError::bad_request(format!("unknown role '{raw}'")))
-}
 
 /// What the socket loop should do with a message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,16 +83,6 @@ impl RouteError {
     }
 }
 
-const KNOWN_TYPES: [&str; 7] = [
-    "join",
-    "offer",
-    "ice",
-    "leave",
-    "setRole",
-    "recording",
-    "rendition",
-];
-
 /// Parses one text frame.
 pub fn decode(text: &str) -> Result<ClientMessage, RouteError> {
     if text.len() > MAX_MESSAGE_BYTES {
@@ -118,14 +102,18 @@ pub fn decode(text: &str) -> Result<ClientMessage, RouteError> {
         ));
     };
     let kind = kind.as_str();
-    if !KNOWN_TYPES.contains(&kind) {
-        let shown: String = kind.chars().take(40).collect();
-        return Err(RouteError::bad_request(format!(
-            "unknown message type '{shown}'"
-        )));
+    match serde_json::from_value(value) {
+        Ok(ClientMessage::Unknown) => {
+            let shown: String = kind.chars().take(40).collect();
+            Err(RouteError::bad_request(format!(
+                "unknown message type '{shown}'"
+            )))
+        }
+        Ok(message) => Ok(message),
+        Err(e) => Err(RouteError::bad_request(format!(
+            "invalid '{kind}' message: {e}"
+        ))),
     }
-    serde_json::from_value(value)
-        .map_err(|e| RouteError::bad_request(format!("invalid '{kind}' message: {e}")))
 }
 
 /// Decides what a message means for a socket that has (`joined`) or has not joined a room.
@@ -143,7 +131,7 @@ pub fn route(joined: bool, message: ClientMessage) -> Result<Action, RouteError>
         } => {
             let room = validate::room_id(&room).map_err(RouteError::bad_request)?;
             let name = validate::display_name(&name).map_err(RouteError::bad_request)?;
-            let role = asked_role(role.as_deref())?;
+            let role = role.map_or(Role::Participant, Role::from);
             let token = token.filter(|t| !t.is_empty());
             if token.as_ref().is_some_and(|t| t.len() > 512) {
                 return Err(RouteError::bad_request("token is too long"));
@@ -156,6 +144,8 @@ pub fn route(joined: bool, message: ClientMessage) -> Result<Action, RouteError>
             }))
         }
         _ if !joined => Err(RouteError::bad_request("join a room first")),
+        // `decode` already refused it by name.
+        ClientMessage::Unknown => Err(RouteError::bad_request("unknown message type")),
         ClientMessage::Offer { sdp } => Ok(Action::Offer(sdp)),
         ClientMessage::Ice {
             candidate,
@@ -165,13 +155,9 @@ pub fn route(joined: bool, message: ClientMessage) -> Result<Action, RouteError>
             m_line: sdp_m_line_index,
         }),
         ClientMessage::Leave => Ok(Action::Leave),
-        ClientMessage::Recording { action } => match action.as_str() {
-            "start" => Ok(Action::Recording { start: true }),
-            "stop" => Ok(Action::Recording { start: false }),
-            _ => Err(RouteError::bad_request(
-                "recording takes action start or stop",
-            )),
-        },
+        ClientMessage::Recording { action } => Ok(Action::Recording {
+            start: action == RecordingAction::Start,
+        }),
         ClientMessage::Rendition { rendition } => match rendition.as_str() {
             "auto" => Ok(Action::Rendition { name: None }),
             name if (1..=16).contains(&name.len())
@@ -194,15 +180,7 @@ pub fn route(joined: bool, message: ClientMessage) -> Result<Action, RouteError>
             let participant = participant_id
                 .parse()
                 .map_err(|_| RouteError::bad_request("participantId is not a participant id"))?;
-            let role = match role.as_str() {
-                "presenter" => Role::Presenter,
-                "participant" => Role::Participant,
-                _ => {
-                    return Err(RouteError::bad_request(
-                        "setRole takes role presenter or participant",
-                    ));
-                }
-            };
+            let role = Role::from(role);
             Ok(Action::SetRole { participant, role })
         }
     }
@@ -333,6 +311,23 @@ mod tests {
             ),
             ErrorCode::BadRequest,
             "ownership is given by the server, never asked for"
+        );
+    }
+
+    #[test]
+    fn unknown_types_and_values_are_named_in_the_refusal() {
+        let unknown = decode(r#"{"type":"dance","steps":3}"#).expect_err("refused");
+        assert_eq!(unknown.code, ErrorCode::BadRequest);
+        assert_eq!(unknown.message, "unknown message type 'dance'");
+        let action = decode(r#"{"type":"recording","action":"pause"}"#).expect_err("refused");
+        assert_eq!(action.code, ErrorCode::BadRequest);
+        assert!(action.message.contains("pause"), "{}", action.message);
+        assert_eq!(
+            route(
+                true,
+                decode(r#"{"type":"recording","action":"stop"}"#).expect("parses")
+            ),
+            Ok(Action::Recording { start: false })
         );
     }
 

@@ -1,22 +1,15 @@
 // Signalling messages exchanged over `GET /ws` (one JSON object per text
-// frame). Mirrors the server's ClientMessage / ServerMessage enums; see
-// ARCHITECTURE.md "Signalling over WebSocket".
+// frame); see ARCHITECTURE.md "Signalling over WebSocket". The vocabulary
+// (roles, codes, states) comes from ./wire.ts, which is generated from the
+// server's Rust types; the messages this app sends are checked against the
+// server's ClientMessage below, and what it receives is parsed defensively.
 
-export type Role = 'presenter' | 'participant' | 'viewer';
+import type * as Wire from './wire';
 
-export type ErrorCode =
-  | 'bad_request'
-  | 'unauthorized'
-  | 'expired'
-  | 'forbidden'
-  | 'not_found'
-  | 'room_full'
-  | 'conflict'
-  | 'too_large'
-  | 'rate_limited'
-  | 'unsupported'
-  | 'overloaded'
-  | 'internal';
+/** The role a joiner asks for (the owner's role is given by the server). */
+export type Role = Wire.AskedRole;
+
+export type ErrorCode = Wire.ErrorCode;
 
 export interface JoinMessage {
   type: 'join';
@@ -44,14 +37,14 @@ export interface LeaveMessage {
 /** Presenters, the owner and admins start or stop the room's recording. */
 export interface RecordingControlMessage {
   type: 'recording';
-  action: 'start' | 'stop';
+  action: Wire.RecordingAction;
 }
 
 /** The room's owner or an admin makes someone a presenter, or a participant again. */
 export interface SetRoleMessage {
   type: 'setRole';
   participantId: string;
-  role: 'presenter' | 'participant';
+  role: Wire.AssignedRole;
 }
 
 /** A size of the composite the server encodes; largest first in `joined`. */
@@ -75,6 +68,9 @@ export type ClientMessage =
   | SetRoleMessage
   | RenditionChoiceMessage;
 
+/** Compiles only while every message this app sends is one the server's ClientMessage takes. */
+export const SENT_MESSAGES_MATCH_THE_SERVER: ClientMessage extends Wire.ClientMessage ? true : never = true;
+
 export interface Rendition {
   name: RenditionName;
   width: number;
@@ -87,7 +83,8 @@ export interface JoinedMessage {
   room: string;
   /** The room's display name (guests cannot read the room itself). */
   roomName: string;
-  role: Role;
+  /** The role the server gave: the owner's is `owner`. */
+  role: Wire.Role;
   iceServers: RTCIceServer[];
   /** The sizes on offer, largest first; absent from servers that have only one. */
   renditions?: Rendition[];
@@ -120,11 +117,11 @@ export interface ErrorMessage {
 /** Everyone is told when the room's recording starts and stops. */
 export interface RecordingMessage {
   type: 'recording';
-  state: 'started' | 'stopped';
+  state: Wire.RecordingState;
   recordingId: string;
 }
 
-export type RtmpBroadcastState = 'off' | 'connecting' | 'live' | 'retrying';
+export type RtmpBroadcastState = Wire.RtmpState;
 
 /** What the room sends out (HLS, an RTMP push); on every change and after `joined` when something is on. */
 export interface BroadcastMessage {
@@ -203,7 +200,7 @@ export function parseServerMessage(text: string): ServerMessage | null {
         participantId: v.participantId,
         room: isString(v.room) ? v.room : '',
         roomName: isString(v.roomName) ? v.roomName : '',
-        role: (isString(v.role) ? v.role : 'participant') as Role,
+        role: (isString(v.role) ? v.role : 'participant') as Wire.Role,
         iceServers: Array.isArray(v.iceServers) ? (v.iceServers.filter(isObject) as unknown as RTCIceServer[]) : [],
         ...withRenditions(parseRenditions(v.renditions)),
       };
