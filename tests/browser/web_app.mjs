@@ -3,7 +3,7 @@
 //   A signs up, creates a room and copies its participant invite link; B opens that link,
 //   goes through pre-join and joins; both composites must show the expected tiles; B picks
 //   180p, 720p and Auto in the quality menu (its composite must arrive 320, then 1280 wide);
-//   A opens the Broadcast dialog; A records for a few seconds; an admin signs in, waits for the recording to be Ready, plays it to its
+//   A opens the Broadcast dialog, starts HLS and stops it again; A records for a few seconds; an admin signs in, waits for the recording to be Ready, plays it to its
 //   end and downloads it.
 //   node tests/browser/web_app.mjs --url http://127.0.0.1:PORT --user NAME --password PASS \
 //        --admin NAME --admin-password PASS --video-a a.y4m --audio-a a.wav \
@@ -348,6 +348,16 @@ async function main() {
   await step('broadcast-dialog', pageA, 'A', async () => {
     await pageA.getByRole('button', { name: /broadcast/i }).click();
     await pageA.getByRole('dialog').waitFor();
+  });
+  // The owner turns HLS on and off again from the dialog: the chip follows the server.
+  const hlsChip = pageA.getByTestId('hls-state');
+  await step('hls-on', pageA, 'A', async () => {
+    await pageA.getByRole('button', { name: 'Start HLS' }).click();
+    await hlsChip.filter({ hasText: /^On$/ }).waitFor();
+  });
+  await step('hls-off', pageA, 'A', async () => {
+    await pageA.getByRole('button', { name: 'Stop HLS' }).click();
+    await hlsChip.filter({ hasText: /^Off$/ }).waitFor();
   });
   await pageA.keyboard.press('Escape');
   await pageA.getByRole('dialog').waitFor({ state: 'detached' });
