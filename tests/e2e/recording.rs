@@ -191,17 +191,7 @@ async fn a_ten_second_recording_is_playable_complete_and_served_to_the_right_peo
         (9.0..=11.0).contains(&seconds),
         "ffprobe duration {seconds}"
     );
-    let decode = Command::new("ffmpeg")
-        .args(["-v", "error", "-i"])
-        .arg(&mp4)
-        .args(["-f", "null", "-"])
-        .output()
-        .expect("ffmpeg runs");
-    assert!(
-        decode.status.success() && decode.stderr.is_empty(),
-        "decodes cleanly: {}",
-        String::from_utf8_lossy(&decode.stderr)
-    );
+    media_probe::assert_decodes_cleanly(&mp4);
     let frame = frame_at(&mp4, 5.0);
     tile_report(&frame, &tiles).unwrap_or_else(|e| panic!("the recorded composite: {e}"));
 

@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use support::api::{TestRoom, call};
 use support::gst_peer::VideoCodec;
+use support::media_probe;
 use support::scenes::green_and_blue;
 use support::server::TestServer;
 
@@ -39,42 +40,16 @@ async fn settled(server: &TestServer, token: &str, id: &str) -> Value {
 /// Seconds of media ffprobe finds in the served file, after ffmpeg decoded it cleanly.
 fn playable_seconds(server: &TestServer, token: &str, id: &str) -> f64 {
     let url = format!("{}/api/recordings/{id}/file", server.url());
-    let resp = ureq::get(&url)
-        .set("Authorization", &format!("Bearer {token}"))
-        .call()
-        .expect("the file is served");
-    let mut body = Vec::new();
-    std::io::Read::read_to_end(&mut resp.into_reader(), &mut body).expect("body");
+    let (status, _, body) = support::http::get(&url, Some(token), None);
+    assert_eq!(status, 200, "the file is served");
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("r.mp4");
     std::fs::write(&path, &body).expect("saved");
-    let decode = Command::new("ffmpeg")
-        .args(["-v", "error", "-i"])
-        .arg(&path)
-        .args(["-f", "null", "-"])
-        .output()
-        .expect("ffmpeg runs");
-    assert!(
-        decode.status.success() && decode.stderr.is_empty(),
-        "decodes cleanly: {}",
-        String::from_utf8_lossy(&decode.stderr)
-    );
-    let probe = Command::new("ffprobe")
-        .args([
-            "-v",
-            "error",
-            "-show_entries",
-            "format=duration",
-            "-of",
-            "csv=p=0",
-        ])
-        .arg(&path)
-        .output()
-        .expect("ffprobe runs");
-    String::from_utf8_lossy(&probe.stdout)
-        .trim()
-        .parse()
-        .expect("a duration")
+    media_probe::assert_decodes_cleanly(&path);
+    let (_, seconds) =
+        media_probe::streams_and_duration(&path.to_string_lossy(), Duration::from_secs(30))
+            .expect("ffprobe reads the recording");
+    seconds
 }
 
 /// Starts recording `room` by API; returns the recording id and when it started.

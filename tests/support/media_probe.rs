@@ -92,6 +92,23 @@ pub fn streams_and_duration(input: &str, limit: Duration) -> Result<(Vec<(String
     Ok((streams, duration))
 }
 
+/// Panics unless ffmpeg decodes all of `path` without a single error line.
+pub fn assert_decodes_cleanly(path: &std::path::Path) {
+    let decode = run_with_timeout(
+        Command::new("ffmpeg")
+            .args(["-v", "error", "-i"])
+            .arg(path)
+            .args(["-f", "null", "-"]),
+        Duration::from_secs(60),
+    )
+    .expect("ffmpeg runs");
+    assert!(
+        decode.status.success() && decode.stderr.is_empty(),
+        "decodes cleanly: {}",
+        String::from_utf8_lossy(&decode.stderr)
+    );
+}
+
 /// Up to `seconds` of `input`'s audio as mono 48 kHz f32 samples.
 pub fn audio_samples(input: &str, seconds: u32, limit: Duration) -> Result<Vec<f32>> {
     let out = run_with_timeout(
