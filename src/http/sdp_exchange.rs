@@ -165,31 +165,60 @@ pub async fn patch() -> Result<HttpResponse, ApiError> {
         })))
 }
 
-/// Asks the room to answer `offer`, then reads the candidates it gathers (the member's
-/// events) and writes them into the answer.
+/// Asks the room to answer `offer` and writes the candidates it gathers into the answer.
+/// The member's events are read all the while: a burst of joins sends it roster updates
+/// before its offer's turn comes, and a queue left unread would fill and close it.
 async fn answer_with_candidates(
     room: &crate::rooms::RoomHandle,
     participant: uuid::Uuid,
     offer: gst_sdp::SDPMessage,
     outbound: &mut mpsc::Receiver<RoomEvent>,
 ) -> Result<String, ApiError> {
-    let answer = tokio::time::timeout(ANSWER_TIMEOUT, room.offer(participant, offer))
-        .await
-        .map_err(|_| ApiError::Unavailable("the room did not answer in time; try again".into()))?
-        .map_err(offer_error)?;
     let mut candidates = Vec::new();
-    let deadline = tokio::time::Instant::now() + GATHERING_TIMEOUT;
+    let mut gathered = false;
+    let reply = room.offer(participant, offer);
+    tokio::pin!(reply);
+    let answer_by = tokio::time::Instant::now() + ANSWER_TIMEOUT;
+    let answer = loop {
+        tokio::select! {
+            answer = &mut reply => break answer.map_err(offer_error)?,
+            event = outbound.recv() => {
+                gathered |= take_candidate(event, &mut candidates)?;
+            }
+            () = tokio::time::sleep_until(answer_by) => {
+                return Err(ApiError::Unavailable(
+                    "the room did not answer in time; try again".into(),
+                ));
+            }
+        }
+    };
     // What gathering has found by the deadline goes into the answer.
-    while let Ok(Some(event)) = tokio::time::timeout_at(deadline, outbound.recv()).await {
-        match event {
-            RoomEvent::Candidate { m_line, candidate } => candidates.push((m_line, candidate)),
-            RoomEvent::CandidatesDone => break,
-            RoomEvent::Close => return Err(ApiError::Unavailable("the room closed".into())),
-            _ => {}
+    let gathered_by = tokio::time::Instant::now() + GATHERING_TIMEOUT;
+    while !gathered {
+        match tokio::time::timeout_at(gathered_by, outbound.recv()).await {
+            Ok(event) => gathered = take_candidate(event, &mut candidates)?,
+            Err(_) => break,
         }
     }
     sdp::with_candidates(&answer, &candidates)
         .map_err(|e| ApiError::Internal(anyhow::anyhow!("writing the answer's candidates: {e}")))
+}
+
+/// Keeps a candidate event; true once gathering is complete; an error when the room has
+/// dropped the member.
+fn take_candidate(
+    event: Option<RoomEvent>,
+    candidates: &mut Vec<(u32, String)>,
+) -> Result<bool, ApiError> {
+    match event {
+        Some(RoomEvent::Candidate { m_line, candidate }) => {
+            candidates.push((m_line, candidate));
+            Ok(false)
+        }
+        Some(RoomEvent::CandidatesDone) => Ok(true),
+        Some(RoomEvent::Close) | None => Err(ApiError::Unavailable("the room closed".into())),
+        Some(_) => Ok(false),
+    }
 }
 
 /// The room's refusal of an offer, as an HTTP error.
