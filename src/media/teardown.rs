@@ -34,7 +34,21 @@ pub async fn unlink_tee_pad(tee: &gst::Element, pad: gst::Pad) {
     tee.release_request_pad(&pad);
 }
 
-/// Sets elements to NULL on a blocking thread, then removes them from the pipeline.
+/// Stops elements for good. Their state is locked first: while they are still in the
+/// pipeline, any state change of the pipeline (it loses and regains PLAYING whenever a sink
+/// elsewhere prerolls, as a recording or an HLS tap starting does) would otherwise start them
+/// again, and an element dropped while playing keeps its streaming thread running in freed
+/// memory. Blocks: reaching NULL joins streaming threads.
+pub fn stop_for_good(elements: &[gst::Element]) {
+    for e in elements {
+        e.set_locked_state(true);
+        if let Err(err) = e.set_state(gst::State::Null) {
+            tracing::warn!(element = %e.name(), %err, "element did not reach NULL");
+        }
+    }
+}
+
+/// Stops elements for good on a blocking thread, then removes them from the pipeline.
 pub async fn remove_elements(pipeline: &gst::Pipeline, elements: Vec<gst::Element>) {
     if elements.is_empty() {
         return;
@@ -42,14 +56,12 @@ pub async fn remove_elements(pipeline: &gst::Pipeline, elements: Vec<gst::Elemen
     let to_stop = elements.clone();
     let stopped = tokio::time::timeout(
         NULL_STATE_TIMEOUT,
-        tokio::task::spawn_blocking(move || {
-            for e in &to_stop {
-                let _ = e.set_state(gst::State::Null);
-            }
-        }),
+        tokio::task::spawn_blocking(move || stop_for_good(&to_stop)),
     )
     .await;
     if stopped.is_err() {
+        // Their state is locked, so removing them now is safe; the blocking thread still
+        // holds them and finishes stopping them.
         tracing::warn!("elements took over {NULL_STATE_TIMEOUT:?} to stop");
     }
     for e in &elements {
@@ -58,3 +70,7 @@ pub async fn remove_elements(pipeline: &gst::Pipeline, elements: Vec<gst::Elemen
         }
     }
 }
+
+#[cfg(test)]
+#[path = "teardown/tests.rs"]
+mod tests;

@@ -47,7 +47,7 @@ impl TeeBranch {
                 }
                 tee.release_request_pad(&pad);
             }
-            let _ = branch.bin.set_state(gst::State::Null);
+            teardown::stop_for_good(&[branch.bin.clone().upcast()]);
             let _ = pipeline.remove(&branch.bin);
             return Err(err);
         }
