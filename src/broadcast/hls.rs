@@ -100,7 +100,7 @@ impl HlsBranch {
             start_at_key_frame(&pad);
         }
         let inputs = [(room.h264_tee(), "video_sink"), (&audio_tee, "audio_sink")];
-        let branch = TeeBranch::attach(&room.pipeline, bin, &inputs)
+        let branch = TeeBranch::attach(room.gst_pipeline(), bin, &inputs)
             .context("the HLS writer did not start")?;
         room.request_keyframe();
         Ok(Self {
@@ -111,7 +111,7 @@ impl HlsBranch {
 
     /// Takes the branch out of the room, gives back the AAC encode and removes the folder.
     pub async fn stop(self, room: &mut RoomPipeline) {
-        self.branch.detach(&room.pipeline).await;
+        self.branch.detach(room.gst_pipeline()).await;
         room.release_shared(SharedKind::FullMixAac).await;
         remove_folder(self.dir).await;
     }

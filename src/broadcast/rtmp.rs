@@ -188,9 +188,10 @@ fn tap(
             })
             .build(),
     );
-    TeeBranch::attach(&room.pipeline, bin, &[(tee, "sink")]).context("the RTMP tap did not start")
+    TeeBranch::attach(room.gst_pipeline(), bin, &[(tee, "sink")])
+        .context("the RTMP tap did not start")
 }
 
 async fn remove(room: &RoomPipeline, tap: Tap) {
-    tap.detach(&room.pipeline).await;
+    tap.detach(room.gst_pipeline()).await;
 }

@@ -11,6 +11,7 @@ pub mod participant;
 pub mod pipeline;
 pub mod rate_control;
 pub mod renditions;
+pub mod room_media;
 pub mod rtcp;
 pub mod sdp;
 pub mod sender_caps;

@@ -2,7 +2,7 @@
 //! and how what it receives from the client is decoded into a tile and an audio tee.
 
 use std::sync::Arc;
-use std::sync::atomic::AtomicU64;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use anyhow::{Context, Result, anyhow, bail};
@@ -60,7 +60,7 @@ pub enum Downlink {
 /// talks) plus everyone else's tees, into its own Opus encode.
 pub struct AudioMix {
     silence: gst::Element,
-    pub mixer: gst::Element,
+    mixer: gst::Element,
     sender: gst::Bin,
 }
 
@@ -73,7 +73,7 @@ struct VideoInput {
 /// The participant's microphone, decoded and split for the others' mixes.
 pub struct AudioInput {
     bin: gst::Bin,
-    pub tee: gst::Element,
+    tee: gst::Element,
 }
 
 /// Kind of an incoming stream once linked.
@@ -85,12 +85,12 @@ pub enum Incoming {
 
 /// One participant's elements in the room pipeline.
 pub struct ParticipantMedia {
-    pub id: Uuid,
+    id: Uuid,
     prefix: String,
     name: String,
-    pub webrtcbin: gst::Element,
+    webrtcbin: gst::Element,
     /// When the last packet of any kind (RTP, RTCP, STUN, DTLS) arrived, in [`now_ms`].
-    pub last_packet_ms: Arc<AtomicU64>,
+    last_packet_ms: Arc<AtomicU64>,
     plan: Option<Vec<SendCodec>>,
     downlink: Downlink,
     /// Branches from the room's tees: the VP8 composite, and for viewers the full mix.
@@ -99,9 +99,9 @@ pub struct ParticipantMedia {
     video_feed: Option<VideoFeed>,
     video_sender: Option<gst::Bin>,
     events: UnboundedSender<MediaEvent>,
-    pub audio_mix: Option<AudioMix>,
+    audio_mix: Option<AudioMix>,
     video_in: Option<VideoInput>,
-    pub audio_in: Option<AudioInput>,
+    audio_in: Option<AudioInput>,
 }
 
 impl ParticipantMedia {
@@ -151,9 +151,48 @@ impl ParticipantMedia {
         self.plan.as_ref().map(Vec::len)
     }
 
-    /// The name prefix of every element that belongs to this participant.
-    pub fn prefix(&self) -> &str {
-        &self.prefix
+    /// When the last packet of any kind arrived, in [`now_ms`].
+    pub fn last_packet_ms(&self) -> u64 {
+        self.last_packet_ms.load(Ordering::Relaxed)
+    }
+
+    /// The mixer of what this participant hears, once it has one.
+    pub fn mixer(&self) -> Option<&gst::Element> {
+        self.audio_mix.as_ref().map(|a| &a.mixer)
+    }
+
+    /// The tee of this participant's decoded microphone, once it has one.
+    pub fn audio_tee(&self) -> Option<&gst::Element> {
+        self.audio_in.as_ref().map(|a| &a.tee)
+    }
+
+    /// Every element of this participant in the room's pipeline.
+    fn elements(&self) -> Vec<gst::Element> {
+        let mut elements = vec![self.webrtcbin.clone()];
+        elements.extend(self.tee_sends.iter().map(|s| s.sender.clone().upcast()));
+        elements.extend(self.video_feed.as_ref().map(|f| f.funnel().clone()));
+        elements.extend(self.video_sender.iter().map(|s| s.clone().upcast()));
+        if let Some(mix) = &self.audio_mix {
+            elements.extend([
+                mix.silence.clone(),
+                mix.mixer.clone(),
+                mix.sender.clone().upcast(),
+            ]);
+        }
+        elements.extend(self.video_in.iter().map(|v| v.bin.clone().upcast()));
+        if let Some(input) = &self.audio_in {
+            elements.extend([input.bin.clone().upcast(), input.tee.clone()]);
+        }
+        elements
+    }
+
+    /// Whether `object` (an element or pad that posted a message) is one of this
+    /// participant's elements or inside one.
+    pub fn owns(&self, object: &gst::Object) -> bool {
+        self.elements().iter().any(|element| {
+            let element = element.upcast_ref::<gst::Object>();
+            object == element || object.has_as_ancestor(element)
+        })
     }
 
     /// Answers an offer: attaches the senders for each m-line (first offer only), then runs
@@ -271,12 +310,7 @@ impl ParticipantMedia {
 
     /// Builds the decode chain for a new incoming pad and links the pad into it.
     /// The room then places the tile or wires the audio into the others' mixes.
-    pub fn attach_incoming(
-        &mut self,
-        room: &RoomPipeline,
-        pad: &gst::Pad,
-        tile: Rect,
-    ) -> Result<Incoming> {
+    pub fn attach_incoming(&mut self, room: &RoomPipeline, pad: &gst::Pad) -> Result<Incoming> {
         let caps = pad
             .current_caps()
             .ok_or_else(|| anyhow!("incoming pad has no caps"))?;
@@ -322,7 +356,8 @@ impl ParticipantMedia {
                     bin: bin.clone(),
                     compositor_pad: compositor_pad.clone(),
                 });
-                self.set_tile(tile);
+                // Unseen until the room places it.
+                compositor_pad.set_property("alpha", 0.0f64);
                 link_ghost(&bin, "src", &compositor_pad)?;
                 bin.sync_state_with_parent()?;
                 pad.link(
@@ -390,37 +425,24 @@ impl ParticipantMedia {
         pad.set_property("width", rect.width);
         pad.set_property("height", rect.height);
         pad.set_property("zorder", 1u32);
+        pad.set_property("alpha", 1.0f64);
     }
 
     /// Removes every element, pad and branch of this participant from the room. The other
     /// participants' audio links to and from it must already be gone.
     pub async fn teardown(mut self, room: &mut RoomPipeline) {
-        let mut elements: Vec<gst::Element> = vec![self.webrtcbin.clone()];
+        // webrtcbin first: it stops the network threads that feed everything else.
+        let elements = self.elements();
         for send in std::mem::take(&mut self.tee_sends) {
             teardown::unlink_tee_pad(&send.tee, send.tee_pad).await;
-            elements.push(send.sender.upcast());
             room.release_shared(send.shared).await;
         }
         if let Some(feed) = self.video_feed.take() {
-            elements.push(feed.teardown(room).await);
+            feed.teardown(room).await;
         }
-        if let Some(sender) = self.video_sender.take() {
-            elements.push(sender.upcast());
-        }
-        if let Some(mix) = self.audio_mix.take() {
-            elements.extend([mix.silence, mix.mixer, mix.sender.upcast()]);
-        }
-        let compositor_pad = self.video_in.as_ref().map(|v| v.compositor_pad.clone());
-        if let Some(input) = self.video_in.take() {
-            elements.push(input.bin.upcast());
-        }
-        if let Some(input) = self.audio_in.take() {
-            elements.extend([input.bin.upcast(), input.tee]);
-        }
-        // webrtcbin first: it stops the network threads that feed everything else.
         teardown::remove_elements(&room.pipeline, elements).await;
-        if let Some(pad) = compositor_pad {
-            room.compositor.release_request_pad(&pad);
+        if let Some(input) = &self.video_in {
+            room.compositor.release_request_pad(&input.compositor_pad);
         }
         for pad in self.webrtcbin.sink_pads() {
             self.webrtcbin.release_request_pad(&pad);
@@ -429,7 +451,7 @@ impl ParticipantMedia {
 }
 
 /// A renegotiation that changes the m-lines is not supported; the client must rejoin.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 #[error("a new offer must keep the m-lines and codecs of the first one")]
 pub struct OfferChanged;
 

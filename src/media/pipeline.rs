@@ -31,20 +31,20 @@ const RENDITION_TEES: [&str; 3] = ["h264-tee", "rendition-1-tee", "rendition-2-t
 
 /// One room's GStreamer pipeline and its shared elements.
 pub struct RoomPipeline {
-    pub pipeline: gst::Pipeline,
-    pub compositor: gst::Element,
+    pub(super) pipeline: gst::Pipeline,
+    pub(super) compositor: gst::Element,
     raw_tee: gst::Element,
     h264_tee: gst::Element,
     /// Everyone's microphone mixed (the recording and broadcasts hear this), raw, teed.
-    pub room_mix: gst::Element,
+    pub(super) room_mix: gst::Element,
     audio_tee: gst::Element,
     /// Encodes made while someone uses them (see [`SharedKind`]).
     shared: HashMap<SharedKind, SharedEncode>,
-    pub canvas: Size,
+    pub(super) canvas: Size,
     /// The sizes receivers can be moved between; rung 0 is the encode above.
-    pub ladder: Ladder,
-    pub settings: MediaSettings,
-    pub keyframes: Arc<KeyframeStats>,
+    pub(super) ladder: Ladder,
+    pub(super) settings: MediaSettings,
+    pub(super) keyframes: Arc<KeyframeStats>,
     /// Set once [`RoomPipeline::shutdown`] has taken over stopping the pipeline.
     shut_down: bool,
 }
@@ -141,6 +141,33 @@ impl RoomPipeline {
     }
 
     /// The tee of encoded H.264 composite that receivers attach to.
+    /// The GStreamer pipeline itself, for taps that attach to it (recording, broadcasts).
+    pub fn gst_pipeline(&self) -> &gst::Pipeline {
+        &self.pipeline
+    }
+
+    pub fn bus(&self) -> Option<gst::Bus> {
+        self.pipeline.bus()
+    }
+
+    pub fn ladder(&self) -> &Ladder {
+        &self.ladder
+    }
+
+    pub fn canvas(&self) -> Size {
+        self.canvas
+    }
+
+    /// The full room mix's mixer, which the room mix's speakers feed.
+    pub fn room_mix(&self) -> &gst::Element {
+        &self.room_mix
+    }
+
+    /// Key-frame requests forwarded to the encoder and coalesced (for metrics).
+    pub fn keyframe_stats(&self) -> &KeyframeStats {
+        &self.keyframes
+    }
+
     pub fn h264_tee(&self) -> &gst::Element {
         &self.h264_tee
     }

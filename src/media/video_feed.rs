@@ -76,6 +76,11 @@ impl VideoFeed {
         Ok(feed)
     }
 
+    /// The funnel every rung's branch goes into.
+    pub fn funnel(&self) -> &gst::Element {
+        &self.funnel
+    }
+
     /// The rung whose frames the receiver gets now.
     pub fn rung(&self) -> usize {
         let active = self.active.load(Ordering::Acquire);
@@ -189,12 +194,10 @@ impl VideoFeed {
         room.release_rung(branch.rung).await;
     }
 
-    /// Removes every branch; returns the funnel for the caller to take out with the rest of
-    /// the receiver's elements.
-    pub async fn teardown(mut self, room: &mut RoomPipeline) -> gst::Element {
+    /// Removes every branch; the funnel goes with the rest of the receiver's elements.
+    pub async fn teardown(mut self, room: &mut RoomPipeline) {
         for branch in std::mem::take(&mut self.branches) {
             self.remove_branch(room, branch).await;
         }
-        self.funnel
     }
 }

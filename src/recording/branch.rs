@@ -35,7 +35,9 @@ impl RecordingBranch {
         let (bin, eos) = file_writer(path)?;
         // The file's timestamps start at zero: shift both inputs back by the pipeline's
         // running time now (a room may have run for hours before recording starts).
-        if let (Some(clock), Some(base)) = (room.pipeline.clock(), room.pipeline.base_time()) {
+        if let (Some(clock), Some(base)) =
+            (room.gst_pipeline().clock(), room.gst_pipeline().base_time())
+        {
             let now = clock.time().saturating_sub(base);
             let offset = -i64::try_from(now.nseconds()).unwrap_or(i64::MAX);
             for ghost in ["video_sink", "audio_sink"] {
@@ -48,7 +50,7 @@ impl RecordingBranch {
             (room.h264_tee(), "video_sink"),
             (room.audio_tee(), "audio_sink"),
         ];
-        let branch = TeeBranch::attach(&room.pipeline, bin, &inputs)
+        let branch = TeeBranch::attach(room.gst_pipeline(), bin, &inputs)
             .with_context(|| format!("cannot record to {}", path.display()))?;
         room.request_keyframe();
         Ok(Self {

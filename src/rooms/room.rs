@@ -3,7 +3,6 @@
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
-use gst::prelude::*;
 use tokio::sync::mpsc;
 use uuid::Uuid;
 
@@ -15,14 +14,7 @@ use crate::domain::layout::Layout;
 use crate::domain::refusal::{ErrorCode, Refusal};
 use crate::domain::role::Role;
 use crate::media::events::MediaEvent;
-use crate::media::mixminus::MixMinus;
-use crate::media::participant::{ParticipantMedia, now_ms};
-use crate::media::pipeline::RoomPipeline;
-
-/// The full room mix's place among the mix-minus listeners (no participant has the nil id).
-/// Speakers are linked into it only while a recording or a viewer hears it, so an idle
-/// room does not mix audio nobody hears.
-const ROOM_MIX: Uuid = Uuid::nil();
+use crate::media::room_media::RoomMedia;
 
 /// How often members are checked for liveness.
 const LIVENESS_INTERVAL: Duration = Duration::from_secs(1);
@@ -35,7 +27,6 @@ struct Member {
     /// A WHIP publisher: sends only, so it has no downlink and no mix-minus.
     publisher: bool,
     outbound: mpsc::Sender<RoomEvent>,
-    media: Option<ParticipantMedia>,
 }
 
 mod broadcast;
@@ -44,6 +35,7 @@ mod mixing;
 mod negotiation;
 mod recording;
 mod renditions;
+mod roster;
 
 /// What a room calls as it closes (the manager forgets it).
 pub(super) type OnClosed = Box<dyn FnOnce() + Send>;
@@ -55,12 +47,12 @@ pub(super) struct Room {
     on_closed: Option<OnClosed>,
     /// Where the room's recordings are kept and catalogued.
     recorder: crate::recording::Recorder,
-    pipeline: Option<RoomPipeline>,
+    /// The pipeline and every member's media in it, from the first join to the close.
+    media: Option<RoomMedia>,
     /// In join order, which is also tile order.
     members: Vec<Member>,
     /// The room's layout setting: the plain grid, or presenters large above the others.
     layout: Layout,
-    mix: MixMinus,
     events_tx: mpsc::UnboundedSender<MediaEvent>,
     events_rx: mpsc::UnboundedReceiver<MediaEvent>,
     empty_since: Option<Instant>,
@@ -88,10 +80,9 @@ impl Room {
             settings,
             on_closed: Some(on_closed),
             recorder,
-            pipeline: None,
+            media: None,
             members: Vec::new(),
             layout: Layout::Grid,
-            mix: MixMinus::default(),
             events_tx,
             events_rx,
             empty_since: Some(Instant::now()),
@@ -132,9 +123,9 @@ impl Room {
             }
             if bus.is_none() {
                 bus = self
-                    .pipeline
+                    .media
                     .as_ref()
-                    .and_then(|p| p.pipeline.bus())
+                    .and_then(RoomMedia::bus)
                     .map(|b| b.stream());
             }
         }
@@ -165,8 +156,8 @@ impl Room {
             }
             let _ = member.outbound.try_send(RoomEvent::Close);
         }
-        if let Some(pipeline) = self.pipeline.take() {
-            pipeline.shutdown().await;
+        if let Some(media) = self.media.take() {
+            media.shutdown().await;
         }
         tracing::info!("room closed");
         if let Some(done) = shutdown_done {
@@ -242,28 +233,6 @@ impl Room {
         }
     }
 
-    fn set_role(&mut self, participant: Uuid, role: Role) -> Result<RosterEntry, RoomError> {
-        let member = self
-            .members
-            .iter_mut()
-            .find(|m| m.id == participant)
-            .ok_or(RoomError::NoSuchParticipant)?;
-        // A publisher came in as a presenter to be seen; it has no controls to lose or gain.
-        if matches!(member.role, Role::Owner | Role::Viewer)
-            || member.publisher
-            || !matches!(role, Role::Presenter | Role::Participant)
-        {
-            return Err(RoomError::RoleFixed);
-        }
-        member.role = role;
-        tracing::info!(participant = %participant, role = role.as_str(), "role changed");
-        Ok(RosterEntry {
-            id: member.id.to_string(),
-            name: member.name.clone(),
-            role,
-        })
-    }
-
     async fn join(
         &mut self,
         request: JoinRequest,
@@ -299,9 +268,9 @@ impl Room {
                 RoomError::Full(limit)
             });
         }
-        if self.pipeline.is_none() {
-            match RoomPipeline::start(&self.handle.id, &self.settings) {
-                Ok(p) => self.pipeline = Some(p),
+        if self.media.is_none() {
+            match RoomMedia::start(&self.handle.id, &self.settings, self.events_tx.clone()) {
+                Ok(media) => self.media = Some(media),
                 Err(err) => {
                     tracing::error!(error = %format!("{err:#}"), "room pipeline failed to start");
                     return Err(RoomError::MediaFailed);
@@ -328,8 +297,8 @@ impl Room {
             identity: request.identity,
             publisher: request.publisher,
             outbound,
-            media: None,
         });
+        self.relayout();
         self.empty_since = None;
         self.note_for_recording("joined", id, &request.name);
         // A joiner (or a reconnecting client) learns of a recording already running.
@@ -345,27 +314,13 @@ impl Room {
         Ok(id)
     }
 
-    fn count_viewers(&self) -> usize {
-        self.members
-            .iter()
-            .filter(|m| m.role == Role::Viewer)
-            .count()
-    }
-
     async fn check_liveness(&mut self) {
         let timeout_ms = self.settings.liveness_timeout_secs * 1000;
-        let now = now_ms();
-        let silent: Vec<Uuid> = self
-            .members
-            .iter()
-            .filter(|m| {
-                m.media.as_ref().is_some_and(|x| {
-                    now.saturating_sub(x.last_packet_ms.load(std::sync::atomic::Ordering::Relaxed))
-                        > timeout_ms
-                })
-            })
-            .map(|m| m.id)
-            .collect();
+        let silent = self
+            .media
+            .as_ref()
+            .map(|media| media.silent_members(timeout_ms))
+            .unwrap_or_default();
         for id in silent {
             tracing::info!(participant = %id, "no media for {timeout_ms} ms; removing");
             let msg = Refusal::new(
@@ -387,16 +342,14 @@ impl Room {
             let _ = member.outbound.try_send(RoomEvent::Refused(reason));
             let _ = member.outbound.try_send(RoomEvent::Close);
         }
-        if let (Some(media), Some(pipeline)) = (member.media, self.pipeline.as_mut()) {
-            self.mix.unlink_all(&pipeline.pipeline, participant).await;
-            media.teardown(pipeline).await;
+        if let Some(media) = self.media.as_mut() {
+            media.remove(participant).await;
         }
         if member.role == Role::Viewer {
             self.unfeed_room_mix_if_unheard().await;
         }
         tracing::info!(participant = %participant, "left");
         self.note_for_recording("left", participant, &member.name);
-        self.relayout();
         self.broadcast_roster();
         if self.members.is_empty() {
             self.empty_since = Some(Instant::now());
@@ -405,30 +358,6 @@ impl Room {
             self.stop_recording(false).await;
             self.session_recorded = false;
             self.stop_broadcasts().await;
-        }
-    }
-
-    fn broadcast_roster(&mut self) {
-        let participants: Vec<RosterEntry> = self
-            .members
-            .iter()
-            .filter(|m| m.role != Role::Viewer)
-            .map(|m| RosterEntry {
-                id: m.id.to_string(),
-                name: m.name.clone(),
-                role: m.role,
-            })
-            .collect();
-        let viewers = self.count_viewers();
-        let ids: Vec<Uuid> = self.members.iter().map(|m| m.id).collect();
-        for id in ids {
-            self.send(
-                id,
-                RoomEvent::Roster {
-                    participants: participants.clone(),
-                    viewers,
-                },
-            );
         }
     }
 

@@ -8,6 +8,7 @@ use crate::broadcast::rtmp_push::RtmpPush;
 use crate::broadcast::{
     BroadcastCommand, BroadcastError, HlsView, RtmpState, RtmpTarget, RtmpView,
 };
+use crate::media::room_media::RoomMedia;
 use crate::rooms::RoomEvent;
 
 /// The broadcasts a room is running.
@@ -94,7 +95,7 @@ impl Room {
         // Everyone's microphone into the full mix the broadcast carries.
         self.feed_room_mix();
         let dir = self.settings.hls_dir.join(&self.handle.id);
-        let Some(pipeline) = self.pipeline.as_mut() else {
+        let Some(pipeline) = self.media.as_mut().map(RoomMedia::pipeline_mut) else {
             return Err(BroadcastError::NotLive);
         };
         let branch = match HlsBranch::attach(pipeline, &dir).await {
@@ -122,7 +123,7 @@ impl Room {
             .hls
             .take()
             .ok_or(BroadcastError::HlsNotRunning)?;
-        if let Some(pipeline) = self.pipeline.as_mut() {
+        if let Some(pipeline) = self.media.as_mut().map(RoomMedia::pipeline_mut) {
             active.branch.stop(pipeline).await;
         }
         self.unfeed_room_mix_if_unheard().await;
@@ -146,7 +147,7 @@ impl Room {
             let _ = commands.try_send(RoomCommand::Broadcast(BroadcastCommand::RtmpChanged));
         };
         let room_id = self.handle.id.clone();
-        let Some(pipeline) = self.pipeline.as_mut() else {
+        let Some(pipeline) = self.media.as_mut().map(RoomMedia::pipeline_mut) else {
             return Err(BroadcastError::NotLive);
         };
         let push = match RtmpPush::start(pipeline, &room_id, target, changed).await {
@@ -169,7 +170,7 @@ impl Room {
             .rtmp
             .take()
             .ok_or(BroadcastError::RtmpNotRunning)?;
-        if let Some(pipeline) = self.pipeline.as_mut() {
+        if let Some(pipeline) = self.media.as_mut().map(RoomMedia::pipeline_mut) {
             push.stop(pipeline).await;
         }
         self.unfeed_room_mix_if_unheard().await;

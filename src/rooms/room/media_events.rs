@@ -5,12 +5,8 @@ use gst::prelude::*;
 use uuid::Uuid;
 
 use super::Room;
-use crate::domain::layout::Layout;
 use crate::domain::refusal::{ErrorCode, Refusal};
-use crate::domain::role::Role;
 use crate::media::events::MediaEvent;
-use crate::media::layout;
-use crate::media::participant::Incoming;
 use crate::rooms::RoomEvent;
 
 impl Room {
@@ -51,8 +47,8 @@ impl Room {
                 tracing::debug!(participant = %participant, ?state, "connection state");
                 match state {
                     gst_webrtc::WebRTCPeerConnectionState::Connected => {
-                        if let Some(p) = &self.pipeline {
-                            p.request_keyframe();
+                        if let Some(media) = &self.media {
+                            media.request_keyframe();
                         }
                     }
                     gst_webrtc::WebRTCPeerConnectionState::Failed => {
@@ -71,64 +67,16 @@ impl Room {
         pad: gst::Pad,
         probe: gst::PadProbeId,
     ) {
-        let Some(pipeline) = self.pipeline.as_ref() else {
+        let Some(media) = self.media.as_mut() else {
             return;
         };
-        let with_video = self
-            .members
-            .iter()
-            .filter(|m| m.media.as_ref().is_some_and(|x| x.has_video()))
-            .count();
-        let tile = layout::grid(with_video + 1, pipeline.canvas)
-            .last()
-            .copied()
-            .unwrap_or(layout::Rect {
-                x: 0,
-                y: 0,
-                width: pipeline.canvas.width,
-                height: pipeline.canvas.height,
-            });
-        let Some(media) = self
-            .members
-            .iter_mut()
-            .find(|m| m.id == participant)
-            .and_then(|m| m.media.as_mut())
-        else {
-            return;
-        };
-        let result = media.attach_incoming(pipeline, &pad, tile);
-        pad.remove_probe(probe);
-        match result {
-            Ok(Incoming::Video) => self.relayout(),
-            Ok(Incoming::Audio) => self.wire_speaker(participant),
-            Err(err) => {
-                tracing::warn!(participant = %participant, error = %format!("{err:#}"), "cannot use incoming stream");
-                let msg = Refusal::new(
-                    ErrorCode::Unsupported,
-                    format!("your media could not be used: {err}"),
-                );
-                self.remove(participant, Some(msg)).await;
-            }
-        }
-    }
-
-    /// Places every camera on the grid, in join order.
-    pub(super) fn relayout(&self) {
-        let Some(pipeline) = &self.pipeline else {
-            return;
-        };
-        let cameras = self
-            .members
-            .iter()
-            .filter_map(|m| m.media.as_ref().map(|media| (m.role, media)))
-            .filter(|(_, media)| media.has_video());
-        // In the presenter layout presenters come first (large), then everyone else; each
-        // group keeps join order.
-        let (presenters, others): (Vec<_>, Vec<_>) = cameras
-            .partition(|(role, _)| self.layout == Layout::Presenter && *role == Role::Presenter);
-        let rects = layout::presenter(presenters.len(), others.len(), pipeline.canvas);
-        for ((_, media), rect) in presenters.iter().chain(others.iter()).zip(rects) {
-            media.set_tile(rect);
+        if let Err(err) = media.attach_incoming(participant, &pad, probe) {
+            tracing::warn!(participant = %participant, error = %format!("{err:#}"), "cannot use incoming stream");
+            let msg = Refusal::new(
+                ErrorCode::Unsupported,
+                format!("your media could not be used: {err}"),
+            );
+            self.remove(participant, Some(msg)).await;
         }
     }
 
@@ -155,14 +103,10 @@ impl Room {
                     return;
                 }
                 let culprit = self
-                    .members
-                    .iter()
-                    .find(|m| {
-                        m.media
-                            .as_ref()
-                            .is_some_and(|x| source.contains(x.prefix()))
-                    })
-                    .map(|m| m.id);
+                    .media
+                    .as_ref()
+                    .zip(err.src())
+                    .and_then(|(media, src)| media.owner_of(src));
                 if let Some(id) = culprit {
                     let msg =
                         Refusal::new(ErrorCode::Internal, "your media failed and was removed");
@@ -170,11 +114,8 @@ impl Room {
                 }
             }
             MessageView::Latency(_) => {
-                if let Some(p) = &self.pipeline {
-                    // Latency queries walk the whole graph; run them off the room task.
-                    p.pipeline.call_async(|pipeline| {
-                        let _ = pipeline.recalculate_latency();
-                    });
+                if let Some(media) = &self.media {
+                    media.recalculate_latency();
                 }
             }
             MessageView::Warning(w) => {

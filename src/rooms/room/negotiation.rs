@@ -6,7 +6,8 @@ use uuid::Uuid;
 use super::Room;
 use crate::domain::refusal::{ErrorCode, Refusal};
 use crate::domain::role::Role;
-use crate::media::participant::{Downlink, OfferChanged, ParticipantMedia};
+use crate::media::participant::Downlink;
+use crate::media::room_media::{CandidateError, NegotiationError};
 use crate::media::sdp::{self, OfferError};
 use crate::rooms::RoomEvent;
 
@@ -31,7 +32,6 @@ impl Room {
         if answered {
             // Tells the receiver which rendition it starts on.
             self.on_rung_switched(participant).await;
-            self.wire_mix_for(participant);
             if self.room_mix_heard() {
                 self.feed_room_mix();
             }
@@ -64,29 +64,11 @@ impl Room {
                 _ => Refusal::new(ErrorCode::BadRequest, e.to_string()),
             })?;
         let internal = |what: &str| Refusal::new(ErrorCode::Internal, what);
-        let pipeline = self
-            .pipeline
-            .as_mut()
-            .ok_or_else(|| internal("room has no media"))?;
         let member = self
             .members
-            .iter_mut()
+            .iter()
             .find(|m| m.id == participant)
             .ok_or_else(|| internal("not in the room"))?;
-        let fresh = member.media.is_none();
-        if fresh {
-            let media = ParticipantMedia::create(
-                pipeline,
-                participant,
-                &member.name,
-                self.events_tx.clone(),
-            )
-            .map_err(|e| {
-                tracing::error!(error = %format!("{e:#}"), "cannot create participant media");
-                internal("could not set up your media")
-            })?;
-            member.media = Some(media);
-        }
         let downlink = if member.publisher {
             Downlink::Publisher
         } else if member.role == Role::Viewer {
@@ -94,49 +76,38 @@ impl Room {
         } else {
             Downlink::Participant
         };
-        let media = member.media.as_mut().ok_or_else(|| internal("no media"))?;
-        match media.answer(pipeline, offer, plan, downlink).await {
-            Ok(answer) => Ok(answer),
-            Err(err) => {
+        let name = member.name.clone();
+        let media = self
+            .media
+            .as_mut()
+            .ok_or_else(|| internal("room has no media"))?;
+        media
+            .negotiate(participant, &name, offer, plan, downlink)
+            .await
+            .map_err(|err| {
                 tracing::warn!(participant = %participant, error = %format!("{err:#}"), "negotiation failed");
-                if err.downcast_ref::<OfferChanged>().is_some() {
-                    return Err(Refusal::new(ErrorCode::Unsupported, err.to_string()));
+                match err {
+                    NegotiationError::Setup(_) => internal("could not set up your media"),
+                    NegotiationError::Changed(_) => {
+                        Refusal::new(ErrorCode::Unsupported, err.to_string())
+                    }
+                    NegotiationError::Failed(_) => {
+                        Refusal::new(ErrorCode::BadRequest, err.to_string())
+                    }
                 }
-                // A first negotiation that failed leaves nothing behind, so a retry starts clean.
-                if fresh && let Some(media) = member.media.take() {
-                    media.teardown(pipeline).await;
-                }
-                Err(Refusal::new(
-                    ErrorCode::BadRequest,
-                    format!("the offer could not be answered: {err}"),
-                ))
-            }
-        }
+            })
     }
 
     pub(super) fn on_remote_ice(&mut self, participant: Uuid, m_line: u32, candidate: &str) {
-        let Some(member) = self.members.iter().find(|m| m.id == participant) else {
-            return;
+        let taken = match self.media.as_ref() {
+            Some(media) => media.add_candidate(participant, m_line, candidate),
+            None => Err(CandidateError::NoOffer),
         };
-        let lines = member.media.as_ref().and_then(|m| m.m_lines());
-        let error = match lines {
-            None => Some("send the offer before ICE candidates".to_owned()),
-            Some(n) if m_line as usize >= n => Some(format!("the offer has no m-line {m_line}")),
-            Some(_) => None,
-        };
-        if let Some(message) = error {
+        if let Err(err) = taken {
             self.send(
                 participant,
-                RoomEvent::Refused(Refusal::new(ErrorCode::BadRequest, message)),
+                RoomEvent::Refused(Refusal::new(ErrorCode::BadRequest, err.to_string())),
             );
-            return;
-        }
-        // An empty candidate only marks the end of the client's candidates.
-        if candidate.is_empty() {
-            return;
-        }
-        if let Some(media) = &member.media {
-            media.add_ice_candidate(m_line, candidate);
         }
     }
 }

@@ -6,6 +6,7 @@ use std::time::Instant;
 use super::{Room, RoomError};
 use crate::db::models::Recording;
 use crate::domain::role::Role;
+use crate::media::room_media::RoomMedia;
 use crate::recording::branch::RecordingBranch;
 use crate::recording::{RecordingView, TimelineEntry};
 use crate::rooms::{Asker, RecordingState, RoomEvent};
@@ -34,12 +35,12 @@ impl Room {
         if self.recording.is_some() {
             return Err(RoomError::AlreadyRecording);
         }
-        if self.pipeline.is_none() {
+        if self.media.is_none() {
             return Err(RoomError::NotRecording);
         }
         // Everyone's microphone into the full mix the recording hears.
         self.feed_room_mix();
-        let Some(pipeline) = self.pipeline.as_ref() else {
+        let Some(pipeline) = self.media.as_ref().map(RoomMedia::pipeline) else {
             return Err(RoomError::NotRecording);
         };
         let recorder = self.recorder.clone();
@@ -89,8 +90,8 @@ impl Room {
     /// room is closing and the server may be stopping).
     pub(super) async fn stop_recording(&mut self, wait: bool) -> Option<RecordingView> {
         let active = self.recording.take()?;
-        let pipeline = self.pipeline.as_ref()?;
-        let finished = active.branch.finish(&pipeline.pipeline).await;
+        let pipeline = self.media.as_ref()?.pipeline();
+        let finished = active.branch.finish(pipeline.gst_pipeline()).await;
         self.unfeed_room_mix_if_unheard().await;
         let mut row = active.row;
         row.status = "finalizing".into();
@@ -115,8 +116,8 @@ impl Room {
         let Some(active) = self.recording.take() else {
             return;
         };
-        if let Some(pipeline) = self.pipeline.as_ref() {
-            active.branch.abandon(&pipeline.pipeline).await;
+        if let Some(pipeline) = self.media.as_ref().map(RoomMedia::pipeline) {
+            active.branch.abandon(pipeline.gst_pipeline()).await;
         }
         self.unfeed_room_mix_if_unheard().await;
         self.tell_everyone(RoomEvent::Recording {

@@ -7,8 +7,6 @@ use uuid::Uuid;
 
 use super::Room;
 use crate::domain::refusal::{ErrorCode, Refusal};
-use crate::media::participant::ParticipantMedia;
-use crate::media::pipeline::RoomPipeline;
 use crate::media::rate_control::{LinkReport, RateControl, Switch};
 use crate::media::rtcp::Feedback;
 use crate::rooms::RoomEvent;
@@ -27,7 +25,7 @@ pub(super) struct Link {
 
 impl Room {
     fn link_of(&mut self, participant: Uuid) -> Option<&mut Link> {
-        let bitrates = self.pipeline.as_ref()?.ladder.bitrates_kbps();
+        let bitrates = self.media.as_ref()?.ladder().bitrates_kbps();
         Some(self.links.entry(participant).or_insert_with(|| Link {
             control: RateControl::new(bitrates, Instant::now()),
             span_start: None,
@@ -87,40 +85,25 @@ impl Room {
         }
     }
 
-    /// The room's pipeline and a member's media, borrowed together.
-    fn receiver(
-        &mut self,
-        participant: Uuid,
-    ) -> Option<(&mut RoomPipeline, &mut ParticipantMedia)> {
-        let pipeline = self.pipeline.as_mut()?;
-        let media = self
-            .members
-            .iter_mut()
-            .find(|m| m.id == participant)?
-            .media
-            .as_mut()?;
-        Some((pipeline, media))
-    }
-
     async fn move_receiver(&mut self, participant: Uuid, switch: Switch) {
-        let Some((pipeline, media)) = self.receiver(participant) else {
+        let Some(media) = self.media.as_mut() else {
             return;
         };
-        if let Err(err) = media.switch_rung(pipeline, switch.to).await {
+        if let Err(err) = media.switch_rung(participant, switch.to).await {
             tracing::warn!(participant = %participant, %err, "cannot move receiver");
         }
     }
 
     /// The receiver's feed reached its new rung: the old branch goes, and the client hears.
     pub(super) async fn on_rung_switched(&mut self, participant: Uuid) {
-        let Some((pipeline, media)) = self.receiver(participant) else {
+        let Some(media) = self.media.as_mut() else {
             return;
         };
-        media.prune_feed(pipeline).await;
-        let Some(rung) = media.video_rung() else {
-            return;
-        };
-        let Some(rendition) = pipeline.ladder.rungs().get(rung).cloned() else {
+        media.prune_feed(participant).await;
+        let Some(rendition) = media
+            .video_rung(participant)
+            .and_then(|rung| media.ladder().rungs().get(rung).cloned())
+        else {
             return;
         };
         let pinned = self
@@ -140,16 +123,10 @@ impl Room {
 
     /// A client pins a rendition by name, or (`None`) hands the choice back to its link.
     pub(super) async fn pin_rendition(&mut self, participant: Uuid, name: Option<&str>) {
-        let Some(pipeline) = self.pipeline.as_ref() else {
+        let Some(media) = self.media.as_ref() else {
             return;
         };
-        let has_feed = self
-            .members
-            .iter()
-            .find(|m| m.id == participant)
-            .and_then(|m| m.media.as_ref())
-            .and_then(|m| m.video_rung())
-            .is_some();
+        let has_feed = media.video_rung(participant).is_some();
         if !has_feed {
             let msg = RoomEvent::Refused(Refusal::new(
                 ErrorCode::Unsupported,
@@ -160,11 +137,11 @@ impl Room {
         }
         let rung = match name {
             None => None,
-            Some(name) => match pipeline.ladder.position(name) {
+            Some(name) => match media.ladder().position(name) {
                 Some(rung) => Some(rung),
                 None => {
-                    let names: Vec<_> = pipeline
-                        .ladder
+                    let names: Vec<_> = media
+                        .ladder()
                         .rungs()
                         .iter()
                         .map(|r| r.name.clone())
