@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 pub const MAX_TILES: usize = 16;
 
 /// How a room's composite is laid out by default.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Layout {

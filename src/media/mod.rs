@@ -16,6 +16,7 @@ pub mod rtcp;
 pub mod sdp;
 pub mod sender_caps;
 pub mod shared_encode;
+pub mod speech;
 pub mod teardown;
 pub mod tee;
 pub mod tee_branch;

@@ -74,6 +74,8 @@ struct VideoInput {
 pub struct AudioInput {
     bin: gst::Bin,
     tee: gst::Element,
+    /// Posts the decoded microphone's level (the active speaker is chosen from it).
+    level: Option<gst::Element>,
 }
 
 /// Kind of an incoming stream once linked.
@@ -164,6 +166,14 @@ impl ParticipantMedia {
     /// The tee of this participant's decoded microphone, once it has one.
     pub fn audio_tee(&self) -> Option<&gst::Element> {
         self.audio_in.as_ref().map(|a| &a.tee)
+    }
+
+    /// Whether `object` is the element that measures this participant's microphone.
+    pub fn measures_voice(&self, object: &gst::Object) -> bool {
+        self.audio_in
+            .as_ref()
+            .and_then(|a| a.level.as_ref())
+            .is_some_and(|level| level.upcast_ref::<gst::Object>() == object)
     }
 
     /// Every element of this participant in the room's pipeline.
@@ -373,6 +383,7 @@ impl ParticipantMedia {
                 room.pipeline
                     .add_many([bin.upcast_ref::<gst::Element>(), &tee])?;
                 self.audio_in = Some(AudioInput {
+                    level: bin.by_name("level"),
                     bin: bin.clone(),
                     tee: tee.clone(),
                 });

@@ -221,6 +221,28 @@ impl RoomMedia {
             .map(|(id, _)| *id)
     }
 
+    /// A member's voice level (dBFS, the loudest channel's RMS) when `message` is one.
+    pub fn voice_level(&self, message: &gst::Message) -> Option<(Uuid, f64)> {
+        let gst::MessageView::Element(element) = message.view() else {
+            return None;
+        };
+        let structure = element.structure()?;
+        if structure.name() != "level" {
+            return None;
+        }
+        let src = message.src()?;
+        let (member, _) = self
+            .members
+            .iter()
+            .find(|(_, media)| media.measures_voice(src))?;
+        let rms = structure.get::<gst::glib::ValueArray>("rms").ok()?;
+        let loudest = rms
+            .iter()
+            .filter_map(|v| v.get::<f64>().ok())
+            .fold(f64::NEG_INFINITY, f64::max);
+        Some((*member, loudest))
+    }
+
     /// The rung a receiver's composite comes from, if it gets an H.264 one.
     pub fn video_rung(&self, participant: Uuid) -> Option<usize> {
         self.members.get(&participant)?.video_rung()

@@ -5,6 +5,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use crate::broadcast::RtmpState;
+use crate::domain::layout::Layout;
 use crate::domain::refusal::Refusal;
 use crate::domain::role::Role;
 use crate::media::renditions::Rendition;
@@ -65,6 +66,13 @@ pub enum RoomEvent {
     },
     /// What the room broadcasts: HLS on or off, and where its RTMP push stands.
     Broadcast { hls: bool, rtmp: RtmpState },
+    /// Who is speaking now (for indicators).
+    Speaking { participants: Vec<Uuid> },
+    /// The room's layout and its active speaker, on every change of either.
+    Layout {
+        layout: Layout,
+        speaker: Option<Uuid>,
+    },
     /// Something the member asked for, or its presence, was refused.
     Refused(Refusal),
     /// The room has dropped the member (replaced, timed out, failed, room closed).

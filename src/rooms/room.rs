@@ -36,6 +36,7 @@ mod negotiation;
 mod recording;
 mod renditions;
 mod roster;
+mod speech;
 
 /// What a room calls as it closes (the manager forgets it).
 pub(super) type OnClosed = Box<dyn FnOnce() + Send>;
@@ -63,6 +64,8 @@ pub(super) struct Room {
     session_recorded: bool,
     /// HLS and RTMP output, while running.
     broadcasts: broadcast::Broadcasts,
+    /// Members' voices and the active speaker (see `room/speech.rs`).
+    speech: speech::Speech,
     /// Each receiver's link and the rendition it is on (see `room/renditions.rs`).
     links: std::collections::HashMap<Uuid, renditions::Link>,
 }
@@ -90,6 +93,7 @@ impl Room {
             recording: None,
             session_recorded: false,
             broadcasts: Default::default(),
+            speech: Default::default(),
             links: std::collections::HashMap::new(),
         }
     }
@@ -211,6 +215,7 @@ impl Room {
             RoomCommand::SetLayout { layout } => {
                 self.layout = layout;
                 self.relayout();
+                self.tell_layout();
             }
             RoomCommand::SetRole {
                 participant,
@@ -304,6 +309,13 @@ impl Room {
         // A joiner (or a reconnecting client) learns of a recording already running.
         self.tell_recording_state(id);
         self.tell_broadcast_state(id);
+        self.send(
+            id,
+            RoomEvent::Layout {
+                layout: self.layout,
+                speaker: self.active_speaker(),
+            },
+        );
         if request.auto_record
             && !self.session_recorded
             && self.recording.is_none()
@@ -338,6 +350,7 @@ impl Room {
         };
         let member = self.members.remove(index);
         self.links.remove(&participant);
+        self.forget_voice(participant);
         if let Some(reason) = reason {
             let _ = member.outbound.try_send(RoomEvent::Refused(reason));
             let _ = member.outbound.try_send(RoomEvent::Close);

@@ -1,8 +1,10 @@
 //! The WebSocket message contract (docs/signalling.md): one tagged enum each way.
 
 use serde::{Deserialize, Serialize};
+use uuid::Uuid;
 
 use crate::broadcast::RtmpState;
+use crate::domain::layout::Layout;
 pub use crate::domain::refusal::ErrorCode;
 use crate::domain::refusal::Refusal;
 use crate::domain::role::Role;
@@ -149,6 +151,15 @@ pub enum ServerMessage {
     /// The room's broadcasts: HLS on or off, and the RTMP push's state (`off`,
     /// `connecting`, `live`, `retrying`); sent to everyone on every change.
     Broadcast { hls: bool, rtmp: RtmpState },
+    /// Who is speaking now, at most a few times a second.
+    #[serde(rename_all = "camelCase")]
+    Speaking { participant_ids: Vec<String> },
+    /// The room's layout and who is shown as its active speaker, on every change.
+    #[serde(rename_all = "camelCase")]
+    Layout {
+        layout: Layout,
+        speaker_id: Option<String>,
+    },
     /// A request was refused.
     Error { code: ErrorCode, message: String },
 }
@@ -222,6 +233,13 @@ impl ServerMessage {
                 recording_id,
             },
             RoomEvent::Broadcast { hls, rtmp } => ServerMessage::Broadcast { hls, rtmp },
+            RoomEvent::Speaking { participants } => ServerMessage::Speaking {
+                participant_ids: participants.iter().map(Uuid::to_string).collect(),
+            },
+            RoomEvent::Layout { layout, speaker } => ServerMessage::Layout {
+                layout,
+                speaker_id: speaker.map(|id| id.to_string()),
+            },
             RoomEvent::Refused(Refusal { code, message }) => ServerMessage::Error { code, message },
             RoomEvent::Close | RoomEvent::CandidatesDone => return None,
         })

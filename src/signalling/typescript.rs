@@ -10,6 +10,7 @@ mod tests {
     use ts_rs::TS;
 
     use crate::broadcast::RtmpState;
+    use crate::domain::layout::Layout;
     use crate::domain::refusal::ErrorCode;
     use crate::domain::role::Role;
     use crate::media::renditions::Rendition;
@@ -33,6 +34,7 @@ mod tests {
             RecordingState::decl(),
             RecordingAction::decl(),
             RtmpState::decl(),
+            Layout::decl(),
             ClientMessage::decl(),
             ServerMessage::decl(),
         ];

@@ -118,6 +118,13 @@ impl Room {
                     media.recalculate_latency();
                 }
             }
+            MessageView::Element(_) => {
+                if let Some((member, dbfs)) =
+                    self.media.as_ref().and_then(|m| m.voice_level(message))
+                {
+                    self.on_voice_level(member, dbfs);
+                }
+            }
             MessageView::Warning(w) => {
                 tracing::debug!(source = ?w.src().map(|s| s.path_string()), warning = %w.error(), "media warning");
             }

@@ -168,7 +168,7 @@ impl Room {
         });
     }
 
-    fn tell_everyone(&self, event: RoomEvent) {
+    pub(super) fn tell_everyone(&self, event: RoomEvent) {
         for m in &self.members {
             let _ = m.outbound.try_send(event.clone());
         }

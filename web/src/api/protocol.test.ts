@@ -96,8 +96,22 @@ describe('parseServerMessage', () => {
     expect(parseServerMessage('{"type":"rendition","rendition":"low"}')).toBeNull();
   });
 
+  it('reads who is speaking and the active speaker, and skips malformed ones', () => {
+    expect(parseServerMessage('{"type":"speaking","participantIds":["a","b",3]}')).toEqual({
+      type: 'speaking',
+      participantIds: ['a', 'b'],
+    });
+    expect(parseServerMessage('{"type":"layout","layout":"grid","speakerId":"a"}')).toEqual({
+      type: 'layout',
+      layout: 'grid',
+      speakerId: 'a',
+    });
+    expect(parseServerMessage('{"type":"layout","layout":"grid","speakerId":null}')).toMatchObject({ speakerId: null });
+    expect(parseServerMessage('{"type":"speaking"}')).toBeNull();
+  });
+
   it('returns null for unknown types, bad JSON and missing fields', () => {
-    for (const text of ['{"type":"layout"}', 'not json', '[]', 'null', '{"type":"answer"}', '{"type":"ice"}']) {
+    for (const text of ['{"type":"layout"}', '{"type":"wave"}', 'not json', '[]', 'null', '{"type":"answer"}', '{"type":"ice"}']) {
       expect(parseServerMessage(text)).toBeNull();
     }
   });

@@ -140,8 +140,23 @@ export interface RenditionMessage {
   pinned: boolean;
 }
 
+/** Who is speaking now, a few times a second at most. */
+export interface SpeakingMessage {
+  type: 'speaking';
+  participantIds: string[];
+}
+
+/** The room's layout and its active speaker, after joining and on every change. */
+export interface LayoutMessage {
+  type: 'layout';
+  layout: string;
+  speakerId: string | null;
+}
+
 export type ServerMessage =
   | JoinedMessage
+  | SpeakingMessage
+  | LayoutMessage
   | AnswerMessage
   | IceMessage
   | RosterMessage
@@ -228,6 +243,12 @@ export function parseServerMessage(text: string): ServerMessage | null {
     case 'rendition':
       if (!isRenditionName(v.rendition) || !isDimension(v.width) || !isDimension(v.height)) return null;
       return { type: 'rendition', rendition: v.rendition, width: v.width, height: v.height, pinned: v.pinned === true };
+    case 'speaking':
+      if (!Array.isArray(v.participantIds)) return null;
+      return { type: 'speaking', participantIds: v.participantIds.filter(isString) };
+    case 'layout':
+      if (!isString(v.layout)) return null;
+      return { type: 'layout', layout: v.layout, speakerId: isString(v.speakerId) ? v.speakerId : null };
     case 'error':
       return {
         type: 'error',

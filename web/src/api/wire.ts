@@ -21,6 +21,8 @@ export type RecordingAction = "start" | "stop";
 
 export type RtmpState = "off" | "connecting" | "live" | "retrying";
 
+export type Layout = "grid" | "presenter";
+
 export type ClientMessage = { "type": "join", room: string, name: string, 
 /**
  * Participant when absent.
@@ -40,4 +42,4 @@ roomName: string, role: Role, iceServers: Array<IceServer>,
 /**
  * The sizes of the composite this room offers, largest first.
  */
-renditions: Array<Rendition>, } | { "type": "answer", sdp: string, } | { "type": "ice", candidate: string, sdpMLineIndex: number, } | { "type": "roster", participants: Array<RosterEntry>, viewers: number, } | { "type": "rendition", rendition: string, width: number, height: number, pinned: boolean, } | { "type": "recording", state: RecordingState, recordingId: string, } | { "type": "broadcast", hls: boolean, rtmp: RtmpState, } | { "type": "error", code: ErrorCode, message: string, };
+renditions: Array<Rendition>, } | { "type": "answer", sdp: string, } | { "type": "ice", candidate: string, sdpMLineIndex: number, } | { "type": "roster", participants: Array<RosterEntry>, viewers: number, } | { "type": "rendition", rendition: string, width: number, height: number, pinned: boolean, } | { "type": "recording", state: RecordingState, recordingId: string, } | { "type": "broadcast", hls: boolean, rtmp: RtmpState, } | { "type": "speaking", participantIds: Array<string>, } | { "type": "layout", layout: Layout, speakerId: string | null, } | { "type": "error", code: ErrorCode, message: string, };

@@ -1,5 +1,6 @@
 import Button from '@mui/material/Button';
 import Chip from '@mui/material/Chip';
+import GraphicEqIcon from '@mui/icons-material/GraphicEq';
 import List from '@mui/material/List';
 import ListItem from '@mui/material/ListItem';
 import ListItemText from '@mui/material/ListItemText';
@@ -10,6 +11,10 @@ interface RosterListProps {
   participants: RosterEntry[];
   selfId: string | null;
   viewers: number;
+  /** Who is speaking now (ids). */
+  speaking?: string[];
+  /** Who the room shows as its active speaker. */
+  activeSpeaker?: string | null;
   /** Given to the room's owner and admins: make someone a presenter or a participant again. */
   onSetRole?: (participantId: string, role: 'presenter' | 'participant') => void;
 }
@@ -22,7 +27,14 @@ const ROLE_LABEL: Record<string, string> = {
 };
 
 // Names come from other users: React renders them as text, never as markup.
-export default function RosterList({ participants, selfId, viewers, onSetRole }: RosterListProps) {
+export default function RosterList({
+  participants,
+  selfId,
+  viewers,
+  speaking = [],
+  activeSpeaker = null,
+  onSetRole,
+}: RosterListProps) {
   return (
     <>
       <Typography variant="subtitle2" component="h2" sx={{ px: 2, pt: 1 }}>
@@ -32,12 +44,31 @@ export default function RosterList({ participants, selfId, viewers, onSetRole }:
         {participants.map((p) => {
           const changeable = onSetRole && (p.role === 'participant' || p.role === 'presenter');
           const next = p.role === 'presenter' ? 'participant' : 'presenter';
+          const talking = speaking.includes(p.id);
           return (
-            <ListItem key={p.id} data-testid="roster-item" sx={{ flexWrap: 'wrap', gap: 0.5 }}>
+            <ListItem
+              key={p.id}
+              data-testid="roster-item"
+              data-speaking={talking ? 'true' : 'false'}
+              sx={{
+                flexWrap: 'wrap',
+                gap: 0.5,
+                borderLeft: 3,
+                borderColor: p.id === activeSpeaker ? 'primary.main' : 'transparent',
+              }}
+            >
               <ListItemText
                 primary={
                   <>
                     {p.name}
+                    {talking && (
+                      <GraphicEqIcon
+                        fontSize="small"
+                        color="primary"
+                        titleAccess="speaking"
+                        sx={{ ml: 0.5, verticalAlign: 'text-bottom' }}
+                      />
+                    )}
                     {p.id === selfId && (
                       <Chip label="you" size="small" variant="outlined" sx={{ ml: 1, height: 18 }} component="span" />
                     )}

@@ -71,6 +71,10 @@ export interface RoomConnection {
   reconnections: number;
   roster: RosterEntry[];
   viewers: number;
+  /** Who is speaking now, as the server last said. */
+  speaking: string[];
+  /** The room's active speaker (shown large in the speaker layouts); null until someone speaks. */
+  activeSpeaker: string | null;
   selfId: string | null;
   /** The room's display name, as the server told us on joining ('' until then). */
   roomName: string;
@@ -134,6 +138,8 @@ export function useRoomConnection(params: RoomConnectionParams, deps: RoomConnec
   const [reconnectAttempt, setReconnectAttempt] = useState(0);
   const [reconnections, setReconnections] = useState(0);
   const [roster, setRoster] = useState<RosterEntry[]>([]);
+  const [speaking, setSpeaking] = useState<string[]>([]);
+  const [activeSpeaker, setActiveSpeaker] = useState<string | null>(null);
   const [viewers, setViewers] = useState(0);
   const [selfId, setSelfId] = useState<string | null>(null);
   const [roomName, setRoomName] = useState('');
@@ -298,6 +304,12 @@ export function useRoomConnection(params: RoomConnectionParams, deps: RoomConnec
           setRoster(msg.participants);
           setViewers(msg.viewers);
           break;
+        case 'speaking':
+          setSpeaking(msg.participantIds);
+          break;
+        case 'layout':
+          setActiveSpeaker(msg.speakerId);
+          break;
         case 'recording':
           setRecording(msg.state === 'started');
           break;
@@ -420,6 +432,8 @@ export function useRoomConnection(params: RoomConnectionParams, deps: RoomConnec
     reconnections,
     roster,
     viewers,
+    speaking,
+    activeSpeaker,
     selfId,
     roomName,
     selfRole,

@@ -201,6 +201,8 @@ export default function RoomPage(props: RoomPageProps) {
             participants={conn.roster}
             selfId={conn.selfId}
             viewers={conn.viewers}
+            speaking={conn.speaking}
+            activeSpeaker={conn.activeSpeaker}
             onSetRole={mayManage && conn.phase === 'connected' ? conn.setRole : undefined}
           />
         </Paper>
