@@ -4,36 +4,35 @@
 //! (offer to the first complete key frame) p50/p95/max, and every receiver's frame rate once
 //! they are all in.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use futures::future::join_all;
 use serde_json::{Value, json};
 
-use super::{
-    Clip, Config, Feeder, LoadClient, LoadViewer, Receiver, Server, leave_all, measure, percentile,
-    round, settled_guest_room, viewers_phase::split_fps,
-};
+use super::Bench;
+use super::client::LoadClient;
+use super::config::Config;
+use super::load_room::{leave_all, settled_guest_room};
+use super::server::Server;
+use super::stats::{percentile, round};
+use super::text::truncate;
+use super::viewer::{self, LoadViewer};
+use super::viewers_phase::split_fps;
+use super::window::{Receiver, measure};
 
 /// How long the last viewer of a burst gets to receive its first key frame.
 const BURST_FIRST_FRAME_TIMEOUT: Duration = Duration::from_secs(20);
 
-pub async fn run(
-    config: &Config,
-    server: &mut Server,
-    clip: &Arc<Clip>,
-    feeder: &Arc<Feeder>,
-    ticks: f64,
-) -> Value {
+pub async fn run(bench: &Bench, server: &mut Server) -> Value {
+    let config = &bench.config;
     let label = "bench-burst";
-    let (ticket, mut clients) = match settled_guest_room(config, server, label, clip, feeder).await
-    {
+    let (ticket, mut clients) = match settled_guest_room(bench, server, label).await {
         Ok(room) => room,
         Err(e) => return json!({"error": format!("{e:#}")}),
     };
     let mut rows = Vec::new();
     for video_first in [false, true] {
-        rows.push(burst(config, server, &ticket, &clients, video_first, ticks).await);
+        rows.push(burst(config, server, &ticket, &clients, video_first, bench.ticks).await);
         // Let the room settle back to its participants before the next burst.
         tokio::time::sleep(Duration::from_secs(3)).await;
     }
@@ -70,12 +69,7 @@ async fn burst(
             Err(e) => refused.push(e),
         }
     }
-    let deadline = tokio::time::Instant::now() + BURST_FIRST_FRAME_TIMEOUT;
-    while !viewers.iter().all(|v| v.stats.has_first_frame())
-        && tokio::time::Instant::now() < deadline
-    {
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    viewer::wait_first_frames(&viewers, BURST_FIRST_FRAME_TIMEOUT).await;
     let first_frame_ms: Vec<f64> = viewers
         .iter()
         .filter_map(|v| v.stats.join_to_first_frame())
@@ -106,7 +100,7 @@ async fn burst(
         client_fps,
     );
     for why in refused.iter().take(3) {
-        println!("  refused: {}", super::truncate(why, 200));
+        println!("  refused: {}", truncate(why, 200));
     }
     for viewer in &mut viewers {
         viewer.leave().await;

@@ -208,6 +208,27 @@ impl LoadClient {
             pli_every,
             ..ClientStats::default()
         });
+        let (mut client, webrtc, mut control_rx) =
+            LoadClient::connect(ws_url, room, name, clip, feeder, jitter_ms, stats).await?;
+        client.say_join(ticket, &mut control_rx).await?;
+        if let Err(e) = client.negotiate(&webrtc, &mut control_rx).await {
+            client.leave().await;
+            return Err(e.context(format!("{name}: negotiating")));
+        }
+        Ok(client)
+    }
+
+    /// Starts the pipeline sending the clip and opens the signalling socket: a client that
+    /// has not joined yet, its `webrtcbin` and the channel of the server's replies.
+    async fn connect(
+        ws_url: &str,
+        room: &str,
+        name: &str,
+        clip: &Clip,
+        feeder: &Arc<Feeder>,
+        jitter_ms: u32,
+        stats: Arc<ClientStats>,
+    ) -> Result<(LoadClient, gst::Element, mpsc::UnboundedReceiver<Control>)> {
         let pipeline = build_pipeline(name, clip, jitter_ms)?;
         let guard = PipelineGuard(Some(pipeline.clone()));
         let webrtc = pipeline.by_name("webrtc").context("no webrtcbin")?;
@@ -222,7 +243,7 @@ impl LoadClient {
         watch_bus(&pipeline, name, &stats)?;
 
         let (out_tx, out_rx) = mpsc::unbounded_channel();
-        let (control_tx, mut control_rx) = mpsc::unbounded_channel();
+        let (control_tx, control_rx) = mpsc::unbounded_channel();
         connect_callbacks(&webrtc, &out_tx, &stats);
 
         pipeline
@@ -230,19 +251,7 @@ impl LoadClient {
             .context("starting the client pipeline")?;
         let feed_id = feeder.add(video_src, audio_src);
         let feed_guard = FeedGuard(feeder, Some(feed_id));
-
-        // The offer announces the real caps (H.264 profile), so wait until they reach webrtcbin.
-        let caps_deadline = Instant::now() + Duration::from_secs(5);
-        while !["sink_0", "sink_1"].iter().all(|p| {
-            webrtc
-                .static_pad(p)
-                .is_some_and(|pad| pad.current_caps().is_some())
-        }) {
-            if Instant::now() > caps_deadline {
-                bail!("{name}: the clip's caps never reached webrtcbin");
-            }
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
+        wait_for_caps(&webrtc, name).await?;
 
         let (ws, _) =
             tokio::time::timeout(SIGNALLING_TIMEOUT, tokio_tungstenite::connect_async(ws_url))
@@ -256,67 +265,77 @@ impl LoadClient {
             webrtc.clone(),
             stats.clone(),
         ));
-        let mut client = LoadClient {
+        let client = LoadClient {
             room: room.to_owned(),
             name: name.to_owned(),
             pipeline,
-            stats: stats.clone(),
-            out_tx: out_tx.clone(),
+            stats,
+            out_tx,
             ws_task: Some(ws_task),
             feed_id,
             feeder: feeder.clone(),
         };
         std::mem::forget(feed_guard);
         drop(guard.disarm());
+        Ok((client, webrtc, control_rx))
+    }
 
-        stats.mark_join_sent();
+    /// Sends `join` with `ticket` (room id, invite token) and waits for `joined`.
+    async fn say_join(
+        &mut self,
+        ticket: &(String, String),
+        control_rx: &mut mpsc::UnboundedReceiver<Control>,
+    ) -> Result<()> {
+        let name = self.name.clone();
+        self.stats.mark_join_sent();
         send(
-            &out_tx,
+            &self.out_tx,
             json!({"type": "join", "room": ticket.0, "name": name, "role": "participant",
                    "token": ticket.1}),
         )?;
-        match next_control(&mut control_rx).await {
-            Ok(Control::Joined) => *locked(&stats.joined) = Some(Instant::now()),
+        match next_control(control_rx).await {
+            Ok(Control::Joined) => *locked(&self.stats.joined) = Some(Instant::now()),
             Ok(Control::Error(e)) => {
-                client.leave().await;
+                self.leave().await;
                 bail!("{name}: join refused: {e}");
             }
             Ok(Control::Answer(_)) => bail!("{name}: answer before joined"),
             Err(e) => {
-                client.leave().await;
+                self.leave().await;
                 return Err(e.context(format!("{name}: waiting for joined")));
             }
         }
+        Ok(())
+    }
 
-        let result = async {
-            let offer = create_offer(&webrtc).await?;
-            let sdp = offer.sdp().as_text().context("offer as text")?;
-            if std::env::var_os("BENCH_DEBUG").is_some() {
-                eprintln!("{name} offer:\n{sdp}");
-            }
-            // Queued before set-local-description so its candidates follow it.
-            send(&out_tx, json!({"type": "offer", "sdp": sdp}))?;
-            webrtc.emit_by_name::<()>("set-local-description", &[&offer, &None::<gst::Promise>]);
-            let answer = match next_control(&mut control_rx).await? {
-                Control::Answer(sdp) => {
-                    *locked(&stats.answered) = Some(Instant::now());
-                    sdp
-                }
-                Control::Error(e) => bail!("offer refused: {e}"),
-                Control::Joined => bail!("joined twice"),
-            };
-            let directions = directions(&answer);
-            if directions.len() != 2 || directions.iter().any(|d| d != "sendrecv") {
-                bail!("the answer is not sendrecv audio+video: {directions:?}");
-            }
-            Ok(())
+    /// Offers, waits for the answer (applied by the signalling task) and checks that it sends
+    /// and receives both audio and video.
+    async fn negotiate(
+        &self,
+        webrtc: &gst::Element,
+        control_rx: &mut mpsc::UnboundedReceiver<Control>,
+    ) -> Result<()> {
+        let offer = create_offer(webrtc).await?;
+        let sdp = offer.sdp().as_text().context("offer as text")?;
+        if std::env::var_os("BENCH_DEBUG").is_some() {
+            eprintln!("{} offer:\n{sdp}", self.name);
         }
-        .await;
-        if let Err(e) = result {
-            client.leave().await;
-            return Err(e.context(format!("{name}: negotiating")));
+        // Queued before set-local-description so its candidates follow it.
+        send(&self.out_tx, json!({"type": "offer", "sdp": sdp}))?;
+        webrtc.emit_by_name::<()>("set-local-description", &[&offer, &None::<gst::Promise>]);
+        let answer = match next_control(control_rx).await? {
+            Control::Answer(sdp) => {
+                *locked(&self.stats.answered) = Some(Instant::now());
+                sdp
+            }
+            Control::Error(e) => bail!("offer refused: {e}"),
+            Control::Joined => bail!("joined twice"),
+        };
+        let directions = directions(&answer);
+        if directions.len() != 2 || directions.iter().any(|d| d != "sendrecv") {
+            bail!("the answer is not sendrecv audio+video: {directions:?}");
         }
-        Ok(client)
+        Ok(())
     }
 
     /// Pins the composite this client receives to rendition `name` (`auto` unpins).
@@ -376,6 +395,23 @@ impl Drop for FeedGuard<'_> {
             self.0.remove(id);
         }
     }
+}
+
+/// Waits until the clip's caps reach `webrtcbin`: the offer announces the real caps (H.264
+/// profile).
+async fn wait_for_caps(webrtc: &gst::Element, name: &str) -> Result<()> {
+    let caps_deadline = Instant::now() + Duration::from_secs(5);
+    while !["sink_0", "sink_1"].iter().all(|p| {
+        webrtc
+            .static_pad(p)
+            .is_some_and(|pad| pad.current_caps().is_some())
+    }) {
+        if Instant::now() > caps_deadline {
+            bail!("{name}: the clip's caps never reached webrtcbin");
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    Ok(())
 }
 
 fn build_pipeline(name: &str, clip: &Clip, jitter_ms: u32) -> Result<gst::Pipeline> {

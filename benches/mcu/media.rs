@@ -32,61 +32,52 @@ pub fn generate(dir: &Path, seconds: u32) -> Result<ClipFiles> {
         .stderr(Stdio::null())
         .status()
         .is_ok_and(|s| s.success());
-    if ffmpeg_ok {
-        let size = format!("testsrc2=size={CLIP_WIDTH}x{CLIP_HEIGHT}:rate={CLIP_FPS}");
-        let rate = format!("{CLIP_KBPS}k");
-        let gop = CLIP_GOP.to_string();
-        run(Command::new("ffmpeg")
+    let tool = if ffmpeg_ok {
+        encode_with_ffmpeg(&video, &audio, seconds)?;
+        "ffmpeg (libx264 veryfast zerolatency baseline, libopus)"
+    } else {
+        encode_with_gst_launch(&video, &audio, seconds)?;
+        "gst-launch-1.0 (x264enc veryfast zerolatency, opusenc)"
+    };
+    Ok(ClipFiles { video, audio, tool })
+}
+
+fn encode_with_ffmpeg(video: &Path, audio: &Path, seconds: u32) -> Result<()> {
+    let size = format!("testsrc2=size={CLIP_WIDTH}x{CLIP_HEIGHT}:rate={CLIP_FPS}");
+    let rate = format!("{CLIP_KBPS}k");
+    let gop = CLIP_GOP.to_string();
+    run(ffmpeg_lavfi(&size, seconds)
+        .args([
+            "-c:v",
+            "libx264",
+            "-preset",
+            "veryfast",
+            "-tune",
+            "zerolatency",
+            "-profile:v",
+            "baseline",
+            "-pix_fmt",
+            "yuv420p",
+            "-b:v",
+            &rate,
+            "-maxrate",
+            &rate,
+            "-bufsize",
+            &rate,
+            "-g",
+            &gop,
+            "-keyint_min",
+            &gop,
+            "-sc_threshold",
+            "0",
+            "-an",
+            "-movflags",
+            "+faststart",
+        ])
+        .arg(video))?;
+    run(
+        ffmpeg_lavfi("sine=frequency=440:sample_rate=48000", seconds)
             .args([
-                "-hide_banner",
-                "-loglevel",
-                "error",
-                "-y",
-                "-f",
-                "lavfi",
-                "-i",
-                &size,
-                "-t",
-                &seconds.to_string(),
-                "-c:v",
-                "libx264",
-                "-preset",
-                "veryfast",
-                "-tune",
-                "zerolatency",
-                "-profile:v",
-                "baseline",
-                "-pix_fmt",
-                "yuv420p",
-                "-b:v",
-                &rate,
-                "-maxrate",
-                &rate,
-                "-bufsize",
-                &rate,
-                "-g",
-                &gop,
-                "-keyint_min",
-                &gop,
-                "-sc_threshold",
-                "0",
-                "-an",
-                "-movflags",
-                "+faststart",
-            ])
-            .arg(&video))?;
-        run(Command::new("ffmpeg")
-            .args([
-                "-hide_banner",
-                "-loglevel",
-                "error",
-                "-y",
-                "-f",
-                "lavfi",
-                "-i",
-                "sine=frequency=440:sample_rate=48000",
-                "-t",
-                &seconds.to_string(),
                 "-ac",
                 "1",
                 "-c:a",
@@ -98,13 +89,30 @@ pub fn generate(dir: &Path, seconds: u32) -> Result<ClipFiles> {
                 "-application",
                 "voip",
             ])
-            .arg(&audio))?;
-        return Ok(ClipFiles {
-            video,
-            audio,
-            tool: "ffmpeg (libx264 veryfast zerolatency baseline, libopus)",
-        });
-    }
+            .arg(audio),
+    )
+}
+
+/// `ffmpeg`, quiet and overwriting, reading `seconds` of the lavfi source `source`.
+fn ffmpeg_lavfi(source: &str, seconds: u32) -> Command {
+    let mut cmd = Command::new("ffmpeg");
+    cmd.args([
+        "-hide_banner",
+        "-loglevel",
+        "error",
+        "-y",
+        "-f",
+        "lavfi",
+        "-i",
+        source,
+        "-t",
+        &seconds.to_string(),
+    ]);
+    cmd
+}
+
+/// The same clips where ffmpeg is missing.
+fn encode_with_gst_launch(video: &Path, audio: &Path, seconds: u32) -> Result<()> {
     let frames = seconds * CLIP_FPS;
     run(Command::new("gst-launch-1.0").arg("-q").args(
         format!(
@@ -125,12 +133,7 @@ pub fn generate(dir: &Path, seconds: u32) -> Result<ClipFiles> {
             audio.display()
         )
         .split_whitespace(),
-    ))?;
-    Ok(ClipFiles {
-        video,
-        audio,
-        tool: "gst-launch-1.0 (x264enc veryfast zerolatency, opusenc)",
-    })
+    ))
 }
 
 fn run(cmd: &mut Command) -> Result<()> {

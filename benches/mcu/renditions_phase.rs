@@ -4,14 +4,15 @@
 //! (the room with one encode is the baseline); pinning both back to the top shows that a
 //! rendition nobody receives stops costing anything.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use super::{
-    Clip, Config, Feeder, Receiver, Server, leave_all, measure, round, settled_guest_room,
-};
+use super::Bench;
+use super::load_room::{leave_all, settled_guest_room};
+use super::server::Server;
+use super::stats::round;
+use super::window::{Receiver, measure};
 
 /// Which client pins which rendition at each step (the room's shipped ladder).
 const STEPS: [(&str, &[(usize, &str)]); 4] = [
@@ -21,15 +22,9 @@ const STEPS: [(&str, &[(usize, &str)]); 4] = [
     ("back on top only", &[(0, "high"), (1, "high")]),
 ];
 
-pub async fn run(
-    config: &Config,
-    server: &mut Server,
-    clip: &Arc<Clip>,
-    feeder: &Arc<Feeder>,
-    ticks: f64,
-) -> Value {
+pub async fn run(bench: &Bench, server: &mut Server) -> Value {
     let label = "bench-renditions";
-    let mut clients = match settled_guest_room(config, server, label, clip, feeder).await {
+    let mut clients = match settled_guest_room(bench, server, label).await {
         Ok((_, clients)) => clients,
         Err(e) => return json!({"error": format!("{e:#}")}),
     };
@@ -45,7 +40,7 @@ pub async fn run(
         // Time for the new encode to start and the key frame to arrive.
         tokio::time::sleep(Duration::from_secs(3)).await;
         let all: Vec<&dyn Receiver> = clients.iter().map(|c| c as &dyn Receiver).collect();
-        let window = match measure(server, &all, config.room_seconds, ticks).await {
+        let window = match measure(server, &all, bench.config.room_seconds, bench.ticks).await {
             Ok(w) => w,
             Err(e) => {
                 rows.push(json!({"step": label, "error": format!("{e:#}")}));

@@ -119,3 +119,13 @@ impl Drop for LoadViewer {
         let _ = self.pipeline.set_state(gst::State::Null);
     }
 }
+
+/// Waits until every viewer has its first frame, or `timeout` has passed.
+pub async fn wait_first_frames(viewers: &[LoadViewer], timeout: Duration) {
+    let deadline = tokio::time::Instant::now() + timeout;
+    while !viewers.iter().all(|v| v.stats.has_first_frame())
+        && tokio::time::Instant::now() < deadline
+    {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
