@@ -84,6 +84,9 @@ pub struct ServeArgs {
     /// Folder for live HLS segments, one folder per broadcasting room [default: hls/]
     #[arg(long, env = "CONNECT_RIGHT_HLS_DIR")]
     pub hls_dir: Option<PathBuf>,
+    /// Folder of extra layouts, one TOML file each (see docs/layouts.md) [default: none]
+    #[arg(long, env = "CONNECT_RIGHT_LAYOUTS_DIR")]
+    pub layouts_dir: Option<PathBuf>,
     /// TOML file with further settings ([http], [media], [auth] sections)
     #[arg(long, env = "CONNECT_RIGHT_CONFIG")]
     pub config: Option<PathBuf>,
@@ -134,6 +137,9 @@ impl ServeArgs {
         }
         if let Some(v) = &self.hls_dir {
             s.media.hls_dir = v.clone();
+        }
+        if let Some(v) = &self.layouts_dir {
+            s.media.layouts_dir = Some(v.clone());
         }
         if let Some(v) = &self.web_dir {
             s.http.web_dir = v.clone();

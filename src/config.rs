@@ -95,13 +95,16 @@ pub struct MediaSettings {
     pub liveness_timeout_secs: u64,
     /// Receiver-side jitter buffer of each participant's webrtcbin, ms.
     pub jitter_latency_ms: u32,
-    /// Most participants in one room (the grid lays out at most 16).
+    /// Most participants in one room (default 25, the grid's 5×5; at most 50, the layout then
+    /// shows the recent speakers and counts the others).
     pub max_participants: usize,
     /// Most receive-only viewers (socket and WHEP) in one room.
     pub max_viewers: usize,
     /// Folder under which each room broadcasting HLS gets a folder of its own (removed when
     /// HLS stops).
     pub hls_dir: PathBuf,
+    /// Folder of the operator's own layouts (one TOML file each, beside the built-in ones).
+    pub layouts_dir: Option<PathBuf>,
 }
 
 impl Default for Settings {
@@ -145,6 +148,7 @@ impl Default for MediaSettings {
             max_participants: crate::domain::layout::MAX_TILES,
             max_viewers: 100,
             hls_dir: PathBuf::from("hls"),
+            layouts_dir: None,
         }
     }
 }
@@ -199,10 +203,10 @@ impl Settings {
                 "video bitrate must be 100..=20000 kbit/s".into(),
             ));
         }
-        if m.max_participants == 0 || m.max_participants > crate::domain::layout::MAX_TILES {
+        if m.max_participants == 0 || m.max_participants > crate::domain::layout::MAX_PARTICIPANTS {
             return Err(ConfigError::Invalid(format!(
                 "max_participants must be 1..={}",
-                crate::domain::layout::MAX_TILES
+                crate::domain::layout::MAX_PARTICIPANTS
             )));
         }
         match (m.udp_port_min, m.udp_port_max) {

@@ -32,8 +32,12 @@ pub fn run(settings: Settings) -> Result<()> {
         db: db.clone(),
         dir: settings.recordings_dir.clone(),
     };
+    let layouts = crate::media::layouts::Layouts::load(settings.media.layouts_dir.as_deref())
+        .context("cannot load the layouts")?;
+    let layouts = std::sync::Arc::new(layouts);
     let rooms = RoomManager::new(
         settings.media.clone(),
+        layouts.clone(),
         recorder.clone(),
         runtime.handle().clone(),
     );

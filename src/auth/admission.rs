@@ -73,7 +73,7 @@ impl Admission {
             role,
             limit: usize::try_from(room.max_participants).unwrap_or(1),
             manager,
-            layout: Layout::parse(&room.layout),
+            layout: Layout::from_stored(&room.layout),
             room_name: room.name.clone(),
             auto_record: room.auto_record,
             account,

@@ -9,6 +9,7 @@ pub mod extract;
 pub mod health;
 pub mod hls_files;
 pub mod json;
+pub mod layouts;
 pub mod media_sessions;
 pub mod paging;
 pub mod recordings;
@@ -39,6 +40,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, web_dir: &std::path::Path) {
                 .route("/me", web::get().to(auth::me))
                 .route("/users", web::get().to(users::list))
                 .route("/users/{id}", web::patch().to(users::update))
+                .route("/layouts", web::get().to(layouts::list))
                 .route("/rooms", web::get().to(rooms::list))
                 .route("/rooms", web::post().to(rooms::create))
                 .route("/rooms/{id}", web::get().to(rooms::get))

@@ -25,6 +25,7 @@ pub async fn create(
     user: Authenticated,
     body: web::Json<RoomSettings>,
 ) -> Result<HttpResponse, ApiError> {
+    super::layouts::check_known(&state, body.layout.as_ref())?;
     let room = state
         .directory
         .create(&user.0.caller(), body.into_inner())
@@ -68,13 +69,14 @@ pub async fn update(
     path: web::Path<String>,
     body: web::Json<RoomSettings>,
 ) -> Result<HttpResponse, ApiError> {
+    super::layouts::check_known(&state, body.layout.as_ref())?;
     let room = state
         .directory
         .update(&user.0.caller(), &room_id(&path)?, body.into_inner())
         .await?;
     // A live room lays out again at once.
     if let Some(handle) = state.rooms.get(&room.id) {
-        let layout = Layout::parse(&room.layout);
+        let layout = Layout::from_stored(&room.layout);
         handle.send(RoomCommand::SetLayout { layout }).await;
     }
     Ok(HttpResponse::Ok().json(RoomView::from(&room)))

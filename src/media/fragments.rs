@@ -7,6 +7,7 @@ use gst::prelude::*;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fragment {
     Background,
+    MoreTile,
     H264Encoder,
     H264Rendition,
     Vp8Encoder,
@@ -28,8 +29,9 @@ pub enum Fragment {
 }
 
 impl Fragment {
-    pub const ALL: [Fragment; 19] = [
+    pub const ALL: [Fragment; 20] = [
         Fragment::Background,
+        Fragment::MoreTile,
         Fragment::H264Encoder,
         Fragment::H264Rendition,
         Fragment::Vp8Encoder,
@@ -53,6 +55,7 @@ impl Fragment {
     fn text(self) -> &'static str {
         match self {
             Fragment::Background => include_str!("../../pipelines/background.pipeline"),
+            Fragment::MoreTile => include_str!("../../pipelines/more-tile.pipeline"),
             Fragment::H264Encoder => include_str!("../../pipelines/h264-encoder.pipeline"),
             Fragment::H264Rendition => include_str!("../../pipelines/h264-rendition.pipeline"),
             Fragment::Vp8Encoder => include_str!("../../pipelines/vp8-encoder.pipeline"),
@@ -154,7 +157,7 @@ mod tests {
             for name in ["sink", "src"] {
                 // A source has no input, a sink no output; the push is a whole pipeline.
                 let open_end = match f {
-                    Fragment::Background => name == "sink",
+                    Fragment::Background | Fragment::MoreTile => name == "sink",
                     Fragment::RtmpTap => name == "src",
                     Fragment::RtmpPush => true,
                     _ => false,

@@ -39,17 +39,18 @@ impl Rect {
     }
 }
 
-/// The most participants a grid lays out (4×4).
+/// The most participants a grid lays out (5×5).
 pub use crate::domain::layout::MAX_TILES;
 
-/// Columns and rows of the grid for `count` tiles: 1, 2 side by side, 2×2, 3×3, 4×4.
+/// Columns and rows of the grid for `count` tiles: 1, 2 side by side, 2×2, 3×3, 4×4, 5×5.
 pub fn grid_shape(count: usize) -> (i32, i32) {
     match count {
         0 | 1 => (1, 1),
         2 => (2, 1),
         3..=4 => (2, 2),
         5..=9 => (3, 3),
-        _ => (4, 4),
+        10..=16 => (4, 4),
+        _ => (5, 5),
     }
 }
 
@@ -87,25 +88,55 @@ pub fn presenter(presenters: usize, others: usize, canvas: Size) -> Vec<Rect> {
         width: canvas.width,
         height: canvas.height - strip_h,
     };
+    let strip = Rect {
+        x: 0,
+        y: main.height,
+        width: canvas.width,
+        height: strip_h,
+    };
     let mut rects = grid_in(presenters, main, canvas);
-    // Strip tiles keep the canvas's aspect; they shrink when too many to fit side by side.
-    let n = others as i32;
-    let mut tile_w = (strip_h as i64 * canvas.width as i64 / canvas.height as i64) as i32;
-    tile_w = tile_w.min(canvas.width / n) & !1;
-    let tile_h = ((tile_w as i64 * canvas.height as i64 / canvas.width as i64) as i32) & !1;
-    let left = (canvas.width - tile_w * n) / 2;
-    let top = main.height + (strip_h - tile_h) / 2;
-    rects.extend((0..n).map(|i| Rect {
-        x: left + i * tile_w,
-        y: top,
-        width: tile_w,
-        height: tile_h,
-    }));
+    rects.extend(strip_in(others, strip, canvas, false));
     rects
 }
 
+/// `count` canvas-shaped tiles side by side across `area` (or stacked down it when
+/// `column`), centred; they shrink when too many to fit at the area's full height (width).
+pub fn strip_in(count: usize, area: Rect, canvas: Size, column: bool) -> Vec<Rect> {
+    if count == 0 {
+        return Vec::new();
+    }
+    let n = count as i32;
+    let (w, h) = (canvas.width as i64, canvas.height as i64);
+    let (tile_w, tile_h) = if column {
+        let tile_h = ((area.width as i64 * h / w) as i32).min(area.height / n) & !1;
+        (((tile_h as i64 * w / h) as i32) & !1, tile_h)
+    } else {
+        let tile_w = ((area.height as i64 * w / h) as i32).min(area.width / n) & !1;
+        (tile_w, ((tile_w as i64 * h / w) as i32) & !1)
+    };
+    (0..n)
+        .map(|i| {
+            if column {
+                Rect {
+                    x: area.x + (area.width - tile_w) / 2,
+                    y: area.y + (area.height - tile_h * n) / 2 + i * tile_h,
+                    width: tile_w,
+                    height: tile_h,
+                }
+            } else {
+                Rect {
+                    x: area.x + (area.width - tile_w * n) / 2 + i * tile_w,
+                    y: area.y + (area.height - tile_h) / 2,
+                    width: tile_w,
+                    height: tile_h,
+                }
+            }
+        })
+        .collect()
+}
+
 /// `count` canvas-shaped tiles in a grid filling `area`.
-fn grid_in(count: usize, area: Rect, canvas: Size) -> Vec<Rect> {
+pub fn grid_in(count: usize, area: Rect, canvas: Size) -> Vec<Rect> {
     if count == 0 {
         return Vec::new();
     }
@@ -156,7 +187,7 @@ mod tests {
     }
 
     #[test]
-    fn every_count_up_to_sixteen_fits_without_overlap_and_keeps_aspect() {
+    fn every_count_up_to_twenty_five_fits_without_overlap_and_keeps_aspect() {
         for canvas in [
             HD,
             Size {
@@ -198,6 +229,8 @@ mod tests {
         assert_eq!(grid_shape(9), (3, 3));
         assert_eq!(grid_shape(10), (4, 4));
         assert_eq!(grid_shape(16), (4, 4));
+        assert_eq!(grid_shape(17), (5, 5));
+        assert_eq!(grid_shape(25), (5, 5));
     }
 
     #[test]
@@ -240,7 +273,7 @@ mod tests {
     }
 
     #[test]
-    fn more_than_sixteen_is_capped() {
+    fn more_than_twenty_five_is_capped() {
         assert_eq!(grid(40, HD).len(), MAX_TILES);
     }
 

@@ -426,17 +426,30 @@ impl ParticipantMedia {
         self.video_in.is_some()
     }
 
-    /// Moves and resizes the participant's tile. Only the compositor pad changes: the decode
-    /// chain keeps its size, so a re-layout never renegotiates caps mid-stream.
-    pub fn set_tile(&self, rect: Rect) {
+    pub fn id(&self) -> Uuid {
+        self.id
+    }
+
+    /// Moves and resizes the participant's tile, drawn above lower `zorder`s. Only the
+    /// compositor pad changes: the decode chain keeps its size, so a re-layout never
+    /// renegotiates caps mid-stream.
+    pub fn set_tile(&self, rect: Rect, zorder: u32) {
         let Some(input) = &self.video_in else { return };
         let pad = &input.compositor_pad;
         pad.set_property("xpos", rect.x);
         pad.set_property("ypos", rect.y);
         pad.set_property("width", rect.width);
         pad.set_property("height", rect.height);
-        pad.set_property("zorder", 1u32);
+        // The background is zorder 0.
+        pad.set_property("zorder", zorder.max(1));
         pad.set_property("alpha", 1.0f64);
+    }
+
+    /// Takes the tile off the composite (the layout does not show this participant).
+    pub fn hide_tile(&self) {
+        if let Some(input) = &self.video_in {
+            input.compositor_pad.set_property("alpha", 0.0f64);
+        }
     }
 
     /// Removes every element, pad and branch of this participant from the room. The other

@@ -17,7 +17,7 @@ use gst::prelude::*;
 
 use super::fragments::{Fragment, make};
 use super::keyframes::{self, KeyframeStats};
-use super::layout::Size;
+use super::layout::{Rect, Size};
 use super::renditions::Ladder;
 use super::shared_encode::{SharedEncode, SharedKind};
 use crate::config::MediaSettings;
@@ -45,6 +45,8 @@ pub struct RoomPipeline {
     pub(super) ladder: Ladder,
     pub(super) settings: MediaSettings,
     pub(super) keyframes: Arc<KeyframeStats>,
+    /// The "+N" tile, once a layout has needed it.
+    more: Option<super::more_tile::MoreTile>,
     /// Set once [`RoomPipeline::shutdown`] has taken over stopping the pipeline.
     shut_down: bool,
 }
@@ -136,6 +138,7 @@ impl RoomPipeline {
             ladder: Ladder::for_room(settings),
             settings: settings.clone(),
             keyframes,
+            more: None,
             shut_down: false,
         })
     }
@@ -161,6 +164,23 @@ impl RoomPipeline {
     /// The full room mix's mixer, which the room mix's speakers feed.
     pub fn room_mix(&self) -> &gst::Element {
         &self.room_mix
+    }
+
+    /// Shows the "+N" tile (`Some(rect, N, zorder)`) or hides it.
+    pub fn show_more(&mut self, more: Option<(Rect, usize, u32)>) {
+        if more.is_some() && self.more.is_none() {
+            match super::more_tile::MoreTile::add(
+                &self.pipeline,
+                &self.compositor,
+                self.settings.framerate,
+            ) {
+                Ok(tile) => self.more = Some(tile),
+                Err(err) => tracing::warn!(error = %format!("{err:#}"), "no +N tile"),
+            }
+        }
+        if let Some(tile) = &self.more {
+            tile.show(more);
+        }
     }
 
     /// Key-frame requests forwarded to the encoder and coalesced (for metrics).

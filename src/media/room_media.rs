@@ -3,6 +3,7 @@
 //! is in the room and what they may do; it speaks to its media only through [`RoomMedia`].
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use anyhow::Result;
 use gst::prelude::*;
@@ -10,18 +11,18 @@ use tokio::sync::mpsc::UnboundedSender;
 use uuid::Uuid;
 
 use super::events::MediaEvent;
+use super::layouts::Layouts;
 use super::mixminus::MixMinus;
 use super::participant::{Downlink, Incoming, OfferChanged, ParticipantMedia, now_ms};
 use super::pipeline::RoomPipeline;
 use super::renditions::Ladder;
 use super::sdp::SendCodec;
 use crate::config::MediaSettings;
-use crate::domain::layout::Layout;
 
 mod audio;
 mod tiles;
 
-pub use tiles::Seat;
+pub use tiles::{Seat, Stage};
 
 /// Why an offer was not answered.
 #[derive(Debug, thiserror::Error)]
@@ -49,9 +50,10 @@ pub struct RoomMedia {
     members: HashMap<Uuid, ParticipantMedia>,
     mix: MixMinus,
     events: UnboundedSender<MediaEvent>,
-    /// Who may have a tile, in order, and the room's layout: the room's latest word on it.
-    layout: Layout,
-    seats: Vec<Seat>,
+    /// The layouts the server has.
+    layouts: Arc<Layouts>,
+    /// The layout, who may have a tile and who speaks: the room's latest word on it.
+    stage: Stage,
     /// Whether speakers feed the full room mix (something hears it).
     room_mix_fed: bool,
 }
@@ -62,6 +64,7 @@ impl RoomMedia {
     pub fn start(
         room_id: &str,
         settings: &MediaSettings,
+        layouts: Arc<Layouts>,
         events: UnboundedSender<MediaEvent>,
     ) -> Result<Self> {
         Ok(Self {
@@ -69,8 +72,8 @@ impl RoomMedia {
             members: HashMap::new(),
             mix: MixMinus::default(),
             events,
-            layout: Layout::Grid,
-            seats: Vec::new(),
+            layouts,
+            stage: Stage::default(),
             room_mix_fed: false,
         })
     }
@@ -183,10 +186,9 @@ impl RoomMedia {
         Ok(())
     }
 
-    /// Sets the layout and who may have a tile, in order; every camera moves at once.
-    pub fn apply_layout(&mut self, layout: Layout, seats: Vec<Seat>) {
-        self.layout = layout;
-        self.seats = seats;
+    /// Sets the layout, who may have a tile and who speaks; every camera moves at once.
+    pub fn apply_layout(&mut self, stage: Stage) {
+        self.stage = stage;
         self.place_tiles();
     }
 
@@ -199,7 +201,9 @@ impl RoomMedia {
             .unlink_all(self.pipeline.gst_pipeline(), participant)
             .await;
         media.teardown(&mut self.pipeline).await;
-        self.seats.retain(|seat| seat.participant != participant);
+        self.stage
+            .seats
+            .retain(|seat| seat.participant != participant);
         self.place_tiles();
     }
 

@@ -85,6 +85,8 @@ pub struct SpeakerDetector {
     voices: HashMap<Uuid, Voice>,
     speaking: Vec<Uuid>,
     active: Option<(Uuid, Instant)>,
+    /// Who has been the active speaker, the most recent first.
+    recent: Vec<Uuid>,
 }
 
 impl SpeakerDetector {
@@ -103,6 +105,7 @@ impl SpeakerDetector {
     /// Forgets a member who left (it stops being the active speaker too).
     pub fn remove(&mut self, member: Uuid) -> SpeechChange {
         self.voices.remove(&member);
+        self.recent.retain(|id| *id != member);
         if self.active.is_some_and(|(id, _)| id == member) {
             self.active = None;
         }
@@ -117,6 +120,11 @@ impl SpeakerDetector {
     /// The active speaker, if anyone has spoken clearly yet.
     pub fn active(&self) -> Option<Uuid> {
         self.active.map(|(id, _)| id)
+    }
+
+    /// Who has been the active speaker, the most recent first.
+    pub fn recent(&self) -> &[Uuid] {
+        &self.recent
     }
 
     /// The members speaking now.
@@ -156,6 +164,8 @@ impl SpeakerDetector {
             .max_by(|a, b| a.1.total_cmp(&b.1))?;
         if share >= TAKEOVER_SHARE && share > current_share {
             self.active = Some((candidate, now));
+            self.recent.retain(|id| *id != candidate);
+            self.recent.insert(0, candidate);
             return Some(candidate);
         }
         None

@@ -1,5 +1,6 @@
 //! The message interface of a room task.
 
+use crate::domain::layout::Layout;
 use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
@@ -82,6 +83,12 @@ pub enum RoomCommand {
         asker: Asker,
         reply: oneshot::Sender<Result<crate::recording::RecordingView, RoomError>>,
     },
+    /// A member changes the live layout; refused unless it may present.
+    ChangeLayout {
+        layout: Layout,
+        asker: Asker,
+        reply: oneshot::Sender<Result<(), RoomError>>,
+    },
     /// Pin `participant`'s composite to the rendition `name`, or (`None`) let its link decide.
     PinRendition {
         participant: Uuid,
@@ -89,7 +96,7 @@ pub enum RoomCommand {
     },
     /// The room's layout setting changed.
     SetLayout {
-        layout: crate::domain::layout::Layout,
+        layout: Layout,
     },
     /// HLS and RTMP control and status (see `crate::broadcast`).
     Broadcast(crate::broadcast::BroadcastCommand),
@@ -171,6 +178,20 @@ impl RoomHandle {
         let (reply, answer) = oneshot::channel();
         self.commands
             .send(RoomCommand::StartRecording { by, asker, reply })
+            .await
+            .map_err(|_| RoomError::Closed)?;
+        answer.await.map_err(|_| RoomError::Closed)?
+    }
+
+    /// Changes the live room's layout (a presenter, the owner or an admin).
+    pub async fn change_layout(&self, layout: Layout, asker: Asker) -> Result<(), RoomError> {
+        let (reply, answer) = oneshot::channel();
+        self.commands
+            .send(RoomCommand::ChangeLayout {
+                layout,
+                asker,
+                reply,
+            })
             .await
             .map_err(|_| RoomError::Closed)?;
         answer.await.map_err(|_| RoomError::Closed)?

@@ -1,5 +1,6 @@
 //! Finds or creates the task of a live room, and forgets it once it has closed.
 
+use crate::media::layouts::Layouts;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -31,6 +32,7 @@ pub struct RoomManager {
 struct Inner {
     rooms: Mutex<HashMap<String, RoomHandle>>,
     settings: MediaSettings,
+    layouts: Arc<Layouts>,
     recorder: crate::recording::Recorder,
     /// The runtime room tasks run on (not an actix worker's, which are per-thread).
     runtime: tokio::runtime::Handle,
@@ -40,8 +42,14 @@ struct Inner {
 }
 
 impl RoomManager {
+    /// The layouts the server has.
+    pub fn layouts(&self) -> &Layouts {
+        &self.inner.layouts
+    }
+
     pub fn new(
         settings: MediaSettings,
+        layouts: Arc<Layouts>,
         recorder: crate::recording::Recorder,
         runtime: tokio::runtime::Handle,
     ) -> Self {
@@ -49,6 +57,7 @@ impl RoomManager {
             inner: Arc::new(Inner {
                 rooms: Mutex::new(HashMap::new()),
                 settings,
+                layouts,
                 recorder,
                 runtime,
                 next_generation: AtomicU64::new(1),
@@ -82,6 +91,7 @@ impl RoomManager {
         let room = Room::new(
             handle.clone(),
             self.inner.settings.clone(),
+            self.inner.layouts.clone(),
             self.recorder(),
             forget,
         );

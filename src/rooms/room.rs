@@ -1,5 +1,6 @@
 //! The task that owns one live room: its members, its pipeline and their media.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
@@ -14,6 +15,7 @@ use crate::domain::layout::Layout;
 use crate::domain::refusal::{ErrorCode, Refusal};
 use crate::domain::role::Role;
 use crate::media::events::MediaEvent;
+use crate::media::layouts::Layouts;
 use crate::media::room_media::RoomMedia;
 
 /// How often members are checked for liveness.
@@ -44,6 +46,8 @@ pub(super) type OnClosed = Box<dyn FnOnce() + Send>;
 pub(super) struct Room {
     handle: RoomHandle,
     settings: MediaSettings,
+    /// The layouts the server has.
+    layouts: Arc<Layouts>,
     /// Called once as the room closes, so that the next join opens a new one.
     on_closed: Option<OnClosed>,
     /// Where the room's recordings are kept and catalogued.
@@ -74,6 +78,7 @@ impl Room {
     pub(super) fn new(
         handle: RoomHandle,
         settings: MediaSettings,
+        layouts: Arc<Layouts>,
         recorder: crate::recording::Recorder,
         on_closed: OnClosed,
     ) -> Self {
@@ -81,11 +86,12 @@ impl Room {
         Self {
             handle,
             settings,
+            layouts,
             on_closed: Some(on_closed),
             recorder,
             media: None,
             members: Vec::new(),
-            layout: Layout::Grid,
+            layout: Layout::grid(),
             events_tx,
             events_rx,
             empty_since: Some(Instant::now()),
@@ -212,10 +218,21 @@ impl Room {
             RoomCommand::PinRendition { participant, name } => {
                 self.pin_rendition(participant, name.as_deref()).await;
             }
-            RoomCommand::SetLayout { layout } => {
-                self.layout = layout;
-                self.relayout();
-                self.tell_layout();
+            RoomCommand::SetLayout { layout } => self.set_layout(layout),
+            RoomCommand::ChangeLayout {
+                layout,
+                asker,
+                reply,
+            } => {
+                let allowed = self.may_present(asker);
+                let _ = reply.send(if allowed {
+                    Ok(())
+                } else {
+                    Err(RoomError::NotAllowed)
+                });
+                if allowed {
+                    self.set_layout(layout);
+                }
             }
             RoomCommand::SetRole {
                 participant,
@@ -253,28 +270,20 @@ impl Room {
             let msg = Refusal::new(ErrorCode::Conflict, "replaced by a newer connection");
             self.remove(old, Some(msg)).await;
         }
-        // The stored setting as of the latest admitted join (changes also arrive as SetLayout).
-        self.layout = request.layout;
-        self.room_name = request.room_name.clone();
-        // Viewers have their own, larger limit: they cost no decode and no tile.
-        let viewer = request.role == Role::Viewer;
-        let (limit, present) = if viewer {
-            (self.settings.max_viewers, self.count_viewers())
-        } else {
-            (
-                request.limit.min(self.settings.max_participants),
-                self.members.len() - self.count_viewers(),
-            )
-        };
-        if present >= limit {
-            return Err(if viewer {
-                RoomError::ViewersFull(limit)
-            } else {
-                RoomError::Full(limit)
-            });
+        // A session starts with the stored setting; changes then arrive as SetLayout (the
+        // API) and ChangeLayout (a presenter's socket).
+        if self.members.is_empty() {
+            self.layout = request.layout.clone();
         }
+        self.room_name = request.room_name.clone();
+        self.check_space(&request)?;
         if self.media.is_none() {
-            match RoomMedia::start(&self.handle.id, &self.settings, self.events_tx.clone()) {
+            match RoomMedia::start(
+                &self.handle.id,
+                &self.settings,
+                self.layouts.clone(),
+                self.events_tx.clone(),
+            ) {
                 Ok(media) => self.media = Some(media),
                 Err(err) => {
                     tracing::error!(error = %format!("{err:#}"), "room pipeline failed to start");
@@ -306,16 +315,7 @@ impl Room {
         self.relayout();
         self.empty_since = None;
         self.note_for_recording("joined", id, &request.name);
-        // A joiner (or a reconnecting client) learns of a recording already running.
-        self.tell_recording_state(id);
-        self.tell_broadcast_state(id);
-        self.send(
-            id,
-            RoomEvent::Layout {
-                layout: self.layout,
-                speaker: self.active_speaker(),
-            },
-        );
+        self.welcome(id);
         if request.auto_record
             && !self.session_recorded
             && self.recording.is_none()
@@ -324,6 +324,41 @@ impl Room {
             tracing::warn!(%err, "auto-record did not start");
         }
         Ok(id)
+    }
+
+    /// Refuses a join the room has no place for. Viewers have their own, larger limit: they
+    /// cost no decode and no tile.
+    fn check_space(&self, request: &JoinRequest) -> Result<(), RoomError> {
+        let viewer = request.role == Role::Viewer;
+        let (limit, present) = if viewer {
+            (self.settings.max_viewers, self.count_viewers())
+        } else {
+            (
+                request.limit.min(self.settings.max_participants),
+                self.members.len() - self.count_viewers(),
+            )
+        };
+        if present < limit {
+            Ok(())
+        } else if viewer {
+            Err(RoomError::ViewersFull(limit))
+        } else {
+            Err(RoomError::Full(limit))
+        }
+    }
+
+    /// A joiner (or a reconnecting client) learns what is on: a recording, broadcasts, the
+    /// layout and its active speaker.
+    fn welcome(&mut self, id: Uuid) {
+        self.tell_recording_state(id);
+        self.tell_broadcast_state(id);
+        self.send(
+            id,
+            RoomEvent::Layout {
+                layout: self.layout.clone(),
+                speaker: self.active_speaker(),
+            },
+        );
     }
 
     async fn check_liveness(&mut self) {

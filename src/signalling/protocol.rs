@@ -50,6 +50,8 @@ pub enum ClientMessage {
     },
     /// A presenter, the owner or an admin starts or stops the recording.
     Recording { action: RecordingAction },
+    /// A presenter, the owner or an admin changes the room's layout live.
+    Layout { layout: String },
     /// Pin the composite to one rendition by name, or `auto` to let the link decide.
     Rendition { rendition: String },
     /// Any `type` this server does not know (the router refuses it by name).

@@ -4,6 +4,7 @@
 use serde_json::Value;
 
 use super::protocol::{ClientMessage, ErrorCode, RecordingAction, ServerMessage};
+use crate::domain::layout::Layout;
 use crate::domain::names as validate;
 use crate::domain::role::Role;
 
@@ -49,6 +50,10 @@ pub enum Action {
         role: Role,
     },
     /// Start (`true`) or stop the room's recording.
+    /// Change the room's layout.
+    Layout {
+        layout: Layout,
+    },
     Recording {
         start: bool,
     },
@@ -173,6 +178,9 @@ pub fn route(joined: bool, message: ClientMessage) -> Result<Action, RouteError>
                 "rendition takes auto or a rendition name from joined",
             )),
         },
+        ClientMessage::Layout { layout } => Layout::parse(&layout)
+            .map(|layout| Action::Layout { layout })
+            .map_err(|e| RouteError::bad_request(e.to_string())),
         ClientMessage::SetRole {
             participant_id,
             role,

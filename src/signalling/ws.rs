@@ -1,5 +1,6 @@
 //! One task per socket: frames in, room commands out, room messages back.
 
+use crate::domain::layout::Layout;
 use std::time::{Duration, Instant};
 
 use actix_ws::{AggregatedMessage, AggregatedMessageStream, MessageStream, Session};
@@ -197,6 +198,11 @@ impl SocketSession {
                 self.to_room(|participant| RoomCommand::PinRendition { participant, name })
                     .await
             }
+            Action::Layout { layout } => {
+                if let Err(e) = self.change_layout(layout).await {
+                    return self.send(&e.to_message()).await;
+                }
+            }
             Action::SetRole { participant, role } => {
                 if let Err(e) = self.set_role(participant, role).await {
                     return self.send(&e.to_message()).await;
@@ -266,6 +272,29 @@ impl SocketSession {
             handle.stop_recording(asker).await
         };
         result.map(|_| ()).map_err(room_error)
+    }
+
+    async fn change_layout(&mut self, layout: Layout) -> Result<(), RouteError> {
+        let Some((handle, id)) = &self.joined else {
+            return Err(RouteError::bad_request("join a room first"));
+        };
+        let layouts = self.context.rooms.layouts();
+        if !layouts.contains(&layout) {
+            let names: Vec<String> = layouts.list().into_iter().map(|l| l.name).collect();
+            return Err(RouteError::bad_request(format!(
+                "there is no layout {layout}; the server has {}",
+                names.join(", ")
+            )));
+        }
+        let asker = if self.manager {
+            Asker::Manager
+        } else {
+            Asker::Member(*id)
+        };
+        handle
+            .change_layout(layout, asker)
+            .await
+            .map_err(room_error)
     }
 
     async fn set_role(&mut self, participant: Uuid, role: Role) -> Result<(), RouteError> {

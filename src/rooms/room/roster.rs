@@ -5,7 +5,7 @@ use uuid::Uuid;
 
 use super::{Room, RoomError, RoomEvent, RosterEntry};
 use crate::domain::role::Role;
-use crate::media::room_media::Seat;
+use crate::media::room_media::{Seat, Stage};
 
 impl Room {
     pub(super) fn set_role(
@@ -41,19 +41,24 @@ impl Room {
             .count()
     }
 
-    /// Tells the media the layout and who may have a tile, in join order.
+    /// Tells the media the layout, who may have a tile (in join order) and who speaks.
     pub(super) fn relayout(&mut self) {
-        let seats = self
-            .members
-            .iter()
-            .filter(|m| m.role != Role::Viewer)
-            .map(|m| Seat {
-                participant: m.id,
-                presenter: m.role == Role::Presenter,
-            })
-            .collect();
+        let stage = Stage {
+            layout: self.layout.clone(),
+            seats: self
+                .members
+                .iter()
+                .filter(|m| m.role != Role::Viewer)
+                .map(|m| Seat {
+                    participant: m.id,
+                    presenter: m.role == Role::Presenter,
+                })
+                .collect(),
+            speaker: self.active_speaker(),
+            recent: self.recent_speakers(),
+        };
         if let Some(media) = self.media.as_mut() {
-            media.apply_layout(self.layout, seats);
+            media.apply_layout(stage);
         }
     }
 

@@ -40,9 +40,15 @@ impl Room {
         self.speech.detector.active()
     }
 
+    /// Who has been the active speaker, the most recent first.
+    pub(super) fn recent_speakers(&self) -> Vec<Uuid> {
+        self.speech.detector.recent().to_vec()
+    }
+
     fn tell_speech(&mut self, change: SpeechChange, now: Instant) {
         if let Some(active) = change.active {
             tracing::debug!(participant = %active, "active speaker");
+            self.relayout();
             self.tell_layout();
         }
         self.speech.unsent |= change.speaking.is_some();
@@ -58,10 +64,18 @@ impl Room {
         }
     }
 
+    /// Lays the room out anew and tells everyone.
+    pub(super) fn set_layout(&mut self, layout: crate::domain::layout::Layout) {
+        tracing::info!(layout = %layout, "layout changed");
+        self.layout = layout;
+        self.relayout();
+        self.tell_layout();
+    }
+
     /// Everyone hears the room's layout and its active speaker.
     pub(super) fn tell_layout(&self) {
         let event = RoomEvent::Layout {
-            layout: self.layout,
+            layout: self.layout.clone(),
             speaker: self.active_speaker(),
         };
         self.tell_everyone(event);

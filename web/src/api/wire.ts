@@ -21,7 +21,7 @@ export type RecordingAction = "start" | "stop";
 
 export type RtmpState = "off" | "connecting" | "live" | "retrying";
 
-export type Layout = "grid" | "presenter";
+export type Layout = string;
 
 export type ClientMessage = { "type": "join", room: string, name: string, 
 /**
@@ -32,7 +32,7 @@ role?: AskedRole,
  * Session or invite token; until accounts exist, an opaque key naming the client so
  * that a reconnect replaces its old connection.
  */
-token?: string, } | { "type": "offer", sdp: string, } | { "type": "ice", candidate: string, sdpMLineIndex: number, } | { "type": "leave" } | { "type": "setRole", participantId: string, role: AssignedRole, } | { "type": "recording", action: RecordingAction, } | { "type": "rendition", rendition: string, };
+token?: string, } | { "type": "offer", sdp: string, } | { "type": "ice", candidate: string, sdpMLineIndex: number, } | { "type": "leave" } | { "type": "setRole", participantId: string, role: AssignedRole, } | { "type": "recording", action: RecordingAction, } | { "type": "layout", layout: string, } | { "type": "rendition", rendition: string, };
 
 export type ServerMessage = { "type": "joined", participantId: string, room: string, 
 /**
