@@ -19,7 +19,15 @@ export interface LoginResult {
   expiresAt: string;
 }
 
-export type Layout = 'grid' | 'presenter';
+/** A layout's name (`GET /api/layouts`): grid, speaker, presenter, pip, single and the operator's. */
+export type Layout = string;
+
+/** One layout the server has. */
+export interface LayoutInfo {
+  name: Layout;
+  description: string;
+  builtIn: boolean;
+}
 
 export interface Room {
   id: string;
@@ -119,6 +127,8 @@ const isPageOf =
   (v: unknown): v is Page<T> =>
     isObject(v) && Array.isArray(v.items) && v.items.every(item) && (v.next === null || isString(v.next) || v.next === undefined);
 const isRecordingPage = isPageOf(isRecording);
+const isLayoutInfo = (v: unknown): v is LayoutInfo => isObject(v) && isString(v.name) && isString(v.description);
+const isLayoutPage = isPageOf(isLayoutInfo);
 const isUserPage = isPageOf(isUser);
 const isSignedLink = (v: unknown): v is SignedLink => isObject(v) && isString(v.url);
 
@@ -265,6 +275,10 @@ export const listUsers = (token: string, cursor?: string | null) =>
 
 export const updateUser = (token: string, id: string, change: UserChange) =>
   request('PATCH', `/api/users/${encodeURIComponent(id)}`, isUser, { token, body: change });
+
+/** `GET /api/layouts`: the layouts a room can use. */
+export const listLayouts = async (token: string): Promise<LayoutInfo[]> =>
+  (await request('GET', '/api/layouts', isLayoutPage, { token })).items;
 
 export const getRoom = (token: string, id: string) =>
   request('GET', `/api/rooms/${encodeURIComponent(id)}`, isRoom, { token });

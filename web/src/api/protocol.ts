@@ -59,8 +59,15 @@ export interface RenditionChoiceMessage {
   rendition: RenditionChoice;
 }
 
+/** Presenters, the owner and admins change the live room's layout. */
+export interface LayoutChoiceMessage {
+  type: 'layout';
+  layout: string;
+}
+
 export type ClientMessage =
   | JoinMessage
+  | LayoutChoiceMessage
   | OfferMessage
   | IceMessage
   | LeaveMessage

@@ -11,7 +11,7 @@ describe('CreateRoomDialog', () => {
     await userEvent.type(screen.getByLabelText(/Max participants/), '40');
     await userEvent.click(screen.getByTestId('create-room'));
     expect(screen.getByText('Enter a name for the room')).toBeTruthy();
-    expect(screen.getByText('From 1 to 16')).toBeTruthy();
+    expect(screen.getByText('From 1 to 25')).toBeTruthy();
     expect(onCreate).not.toHaveBeenCalled();
   });
 
@@ -21,7 +21,7 @@ describe('CreateRoomDialog', () => {
     await userEvent.type(screen.getByLabelText(/Room name/), '  Weekly standup ');
     await userEvent.clear(screen.getByLabelText(/Max participants/));
     await userEvent.type(screen.getByLabelText(/Max participants/), '8');
-    await userEvent.click(screen.getByLabelText('Presenter large'));
+    await userEvent.click(screen.getByLabelText('Presenter'));
     await userEvent.click(screen.getByLabelText('Record automatically'));
     await userEvent.click(screen.getByLabelText('Listed'));
     expect(screen.getByText(/people with an invite link/)).toBeTruthy();

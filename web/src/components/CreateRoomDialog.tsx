@@ -1,3 +1,4 @@
+import { BUILT_IN_LAYOUTS, layoutLabel } from '../lib/layouts';
 import { useState, type FormEvent } from 'react';
 import Alert from '@mui/material/Alert';
 import Button from '@mui/material/Button';
@@ -97,8 +98,9 @@ export default function CreateRoomDialog({ open, onClose, onCreate }: CreateRoom
         <FormControl>
           <FormLabel id="layout-label">Default layout</FormLabel>
           <RadioGroup row aria-labelledby="layout-label" value={layout} onChange={(e) => setLayout(e.target.value as Layout)}>
-            <FormControlLabel value="grid" control={<Radio />} label="Grid" />
-            <FormControlLabel value="presenter" control={<Radio />} label="Presenter large" />
+            {BUILT_IN_LAYOUTS.map((l) => (
+              <FormControlLabel key={l.name} value={l.name} control={<Radio />} label={layoutLabel(l.name)} />
+            ))}
           </RadioGroup>
         </FormControl>
         <FormControl>

@@ -1,3 +1,4 @@
+import { layoutLabel } from '../lib/layouts';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Chip from '@mui/material/Chip';
@@ -41,7 +42,7 @@ export default function RoomList({ rooms, canManage, onDelete, emptyText, testId
             </Typography>
             <Box sx={{ display: 'flex', gap: 0.5, flexWrap: 'wrap', mt: 0.5 }}>
               <Chip size="small" variant="outlined" label={room.listed ? 'Listed' : 'Private'} />
-              <Chip size="small" variant="outlined" label={room.layout === 'presenter' ? 'Presenter layout' : 'Grid'} />
+              <Chip size="small" variant="outlined" label={`${layoutLabel(room.layout)} layout`} />
               <Chip size="small" variant="outlined" label={`Up to ${room.maxParticipants}`} />
               {room.autoRecord && <Chip size="small" color="error" variant="outlined" label="Auto-record" />}
             </Box>

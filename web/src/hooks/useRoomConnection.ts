@@ -75,6 +75,10 @@ export interface RoomConnection {
   speaking: string[];
   /** The room's active speaker (shown large in the speaker layouts); null until someone speaks. */
   activeSpeaker: string | null;
+  /** The room's layout as the server last said; null until it says. */
+  layout: string | null;
+  /** Presenters, the owner and admins change the live room's layout. */
+  changeLayout: (layout: string) => void;
   selfId: string | null;
   /** The room's display name, as the server told us on joining ('' until then). */
   roomName: string;
@@ -140,6 +144,7 @@ export function useRoomConnection(params: RoomConnectionParams, deps: RoomConnec
   const [roster, setRoster] = useState<RosterEntry[]>([]);
   const [speaking, setSpeaking] = useState<string[]>([]);
   const [activeSpeaker, setActiveSpeaker] = useState<string | null>(null);
+  const [layout, setLayout] = useState<string | null>(null);
   const [viewers, setViewers] = useState(0);
   const [selfId, setSelfId] = useState<string | null>(null);
   const [roomName, setRoomName] = useState('');
@@ -308,6 +313,7 @@ export function useRoomConnection(params: RoomConnectionParams, deps: RoomConnec
           setSpeaking(msg.participantIds);
           break;
         case 'layout':
+          setLayout(msg.layout);
           setActiveSpeaker(msg.speakerId);
           break;
         case 'recording':
@@ -404,6 +410,9 @@ export function useRoomConnection(params: RoomConnectionParams, deps: RoomConnec
   const setRole = useCallback((participantId: string, next: 'presenter' | 'participant') => {
     currentRef.current?.signalling?.send({ type: 'setRole', participantId, role: next });
   }, []);
+  const changeLayout = useCallback((next: string) => {
+    currentRef.current?.signalling?.send({ type: 'layout', layout: next });
+  }, []);
   const chooseRendition = useCallback((choice: RenditionChoice) => {
     renditionChoiceRef.current = choice;
     setRenditionChoice(choice);
@@ -434,6 +443,8 @@ export function useRoomConnection(params: RoomConnectionParams, deps: RoomConnec
     viewers,
     speaking,
     activeSpeaker,
+    layout,
+    changeLayout,
     selfId,
     roomName,
     selfRole,

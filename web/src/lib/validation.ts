@@ -84,7 +84,7 @@ export function passwordProblem(password: string): string | null {
   return null;
 }
 
-export const MAX_PARTICIPANTS_LIMIT = 16;
+export const MAX_PARTICIPANTS_LIMIT = 25;
 
 /** The room's participant limit, as typed: a whole number from 1 to 16. */
 export function maxParticipantsProblem(text: string): string | null {

@@ -3,9 +3,9 @@ import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import ArrowBackIcon from '@mui/icons-material/ArrowBack';
 import { Link as RouterLink } from 'react-router';
-import { getRoom, updateRoom, type Layout, type Room, type User } from '../api/http';
+import { getRoom, listLayouts, type LayoutInfo, type Room, type User } from '../api/http';
+import { BUILT_IN_LAYOUTS } from '../lib/layouts';
 import { useLocalMedia } from '../hooks/useLocalMedia';
-import { explainApiError } from '../lib/errorText';
 import { joinPath, type JoinLink } from '../lib/joinLink';
 import { roomIdProblem } from '../lib/validation';
 import PreJoinPage, { type MediaChoice } from './PreJoinPage';
@@ -115,14 +115,19 @@ export default function CallPage({ link, token, user, onAuthFailed }: CallPagePr
     [guest, onAuthFailed],
   );
 
-  const changeLayout = async (layout: Layout): Promise<string | null> => {
-    try {
-      setRoomInfo(await updateRoom(token, room, { layout }));
-      return null;
-    } catch (err) {
-      return explainApiError(err, 'updateRoom');
-    }
-  };
+  // The layouts menu lists the server's; a guest (no session) gets the built-in ones.
+  const [layouts, setLayouts] = useState<LayoutInfo[]>(BUILT_IN_LAYOUTS);
+  useEffect(() => {
+    if (guest) return;
+    let current = true;
+    listLayouts(token).then(
+      (list) => current && list.length > 0 && setLayouts(list),
+      () => {},
+    );
+    return () => {
+      current = false;
+    };
+  }, [guest, token]);
 
   if (inCall) {
     return (
@@ -139,7 +144,7 @@ export default function CallPage({ link, token, user, onAuthFailed }: CallPagePr
         cameraOn={choice.cameraOn}
         onMic={() => changeChoice({ micOn: !choice.micOn })}
         onCamera={() => changeChoice({ cameraOn: !choice.cameraOn })}
-        onLayout={guest ? null : changeLayout}
+        layouts={layouts}
         onLeft={left}
         onAuthFailed={authFailed}
       />

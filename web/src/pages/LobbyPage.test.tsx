@@ -44,7 +44,7 @@ describe('LobbyPage', () => {
     await waitFor(() => expect(screen.getByTestId('room-created').textContent).toContain('Standup'));
     expect(calls.find((c) => c.method === 'POST')?.body).toEqual({
       name: 'Standup',
-      maxParticipants: 16,
+      maxParticipants: 25,
       layout: 'grid',
       autoRecord: false,
       listed: false,

@@ -1,3 +1,4 @@
+import { BUILT_IN_LAYOUTS } from '../lib/layouts';
 import { act, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -63,7 +64,7 @@ function renderRoom(deps: RoomConnectionDeps, user: User = ANA, admin = false) {
       cameraOn
       onMic={vi.fn()}
       onCamera={vi.fn()}
-      onLayout={null}
+      layouts={BUILT_IN_LAYOUTS}
       onLeft={vi.fn()}
       onAuthFailed={vi.fn()}
       connectionDeps={deps}

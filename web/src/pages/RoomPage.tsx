@@ -5,18 +5,17 @@ import Button from '@mui/material/Button';
 import Chip from '@mui/material/Chip';
 import Paper from '@mui/material/Paper';
 import Snackbar from '@mui/material/Snackbar';
-import ToggleButton from '@mui/material/ToggleButton';
-import ToggleButtonGroup from '@mui/material/ToggleButtonGroup';
 import Typography from '@mui/material/Typography';
 import CallEndIcon from '@mui/icons-material/CallEnd';
 import CellTowerIcon from '@mui/icons-material/CellTower';
 import FiberManualRecordIcon from '@mui/icons-material/FiberManualRecord';
-import type { Layout, Room } from '../api/http';
+import type { LayoutInfo, Room } from '../api/http';
 import type { Role } from '../api/protocol';
 import InviteButton from '../components/InviteButton';
 import LiveBadge from '../components/LiveBadge';
 import MediaToggles from '../components/MediaToggles';
 import QualityIndicator from '../components/QualityIndicator';
+import LayoutMenu from '../components/LayoutMenu';
 import QualityMenu from '../components/QualityMenu';
 import RosterList from '../components/RosterList';
 import StatusLine from '../components/StatusLine';
@@ -42,8 +41,8 @@ interface RoomPageProps {
   cameraOn: boolean;
   onMic: () => void;
   onCamera: () => void;
-  /** Changes the room's layout (PATCH /api/rooms/{id}); resolves to an error sentence or null. */
-  onLayout: ((layout: Layout) => Promise<string | null>) | null;
+  /** The layouts the room can use (the layout menu's choices). */
+  layouts: LayoutInfo[];
   onLeft: (why: string | null) => void;
   onAuthFailed: (message: string) => void;
   /** The socket and peer connection; tests pass fakes. */
@@ -51,12 +50,10 @@ interface RoomPageProps {
 }
 
 export default function RoomPage(props: RoomPageProps) {
-  const { room, roomInfo, name, role, localStream, token, guest, admin, onAuthFailed } = props;
+  const { room, roomInfo, name, role, localStream, token, guest, admin, layouts, onAuthFailed } = props;
   const conn = useRoomConnection({ room, name, role, localStream, token, guest, onAuthFailed }, props.connectionDeps);
   const quality = useConnectionQuality(conn.getStats, conn.phase === 'connected');
   const title = roomInfo?.name || conn.roomName || room;
-  const [layout, setLayout] = useState<Layout>(roomInfo?.layout ?? 'grid');
-  const [layoutError, setLayoutError] = useState<string | null>(null);
   const [reconnectedNote, setReconnectedNote] = useState(false);
   const [broadcastOpen, setBroadcastOpen] = useState(false);
   const [broadcastUsed, setBroadcastUsed] = useState(false);
@@ -90,17 +87,6 @@ export default function RoomPage(props: RoomPageProps) {
   const leave = () => {
     conn.leave();
     props.onLeft(null);
-  };
-
-  const switchLayout = async (next: Layout | null) => {
-    if (!next || !props.onLayout || next === layout) return;
-    const previous = layout;
-    setLayout(next);
-    const problem = await props.onLayout(next);
-    if (problem) {
-      setLayout(previous);
-      setLayoutError(problem);
-    }
   };
 
   return (
@@ -238,21 +224,13 @@ export default function RoomPage(props: RoomPageProps) {
             Broadcast
           </Button>
         )}
-        {mayManage && props.onLayout && (
-          <ToggleButtonGroup
-            exclusive
-            size="small"
-            value={layout}
-            onChange={(_, next: Layout | null) => switchLayout(next)}
-            aria-label="Layout"
-          >
-            <ToggleButton value="grid" aria-label="Grid layout">
-              Grid
-            </ToggleButton>
-            <ToggleButton value="presenter" aria-label="Presenter layout">
-              Presenter
-            </ToggleButton>
-          </ToggleButtonGroup>
+        {mayRecord && (
+          <LayoutMenu
+            layouts={layouts}
+            current={conn.layout}
+            onChoose={conn.changeLayout}
+            disabled={conn.phase !== 'connected'}
+          />
         )}
         {mayManage && !guest && <InviteButton roomId={room} roomName={roomInfo?.name ?? room} size="medium" />}
         <Button variant="contained" color="error" startIcon={<CallEndIcon />} onClick={leave} data-testid="leave">
@@ -279,11 +257,6 @@ export default function RoomPage(props: RoomPageProps) {
       <Snackbar open={conn.notice !== null} autoHideDuration={6000} onClose={conn.dismissNotice}>
         <Alert severity="warning" onClose={conn.dismissNotice} variant="filled">
           {conn.notice}
-        </Alert>
-      </Snackbar>
-      <Snackbar open={layoutError !== null} autoHideDuration={6000} onClose={() => setLayoutError(null)}>
-        <Alert severity="error" onClose={() => setLayoutError(null)} variant="filled">
-          {layoutError}
         </Alert>
       </Snackbar>
     </Box>
