@@ -225,8 +225,11 @@ impl RoomMedia {
             .map(|(id, _)| *id)
     }
 
-    /// A member's voice level (dBFS, the loudest channel's RMS) when `message` is one.
-    pub fn voice_level(&self, message: &gst::Message) -> Option<(Uuid, f64)> {
+    /// A member's voice level when `message` is one: the member, the loudest channel's RMS
+    /// in dBFS, and the running time of the audio it measured. Levels are judged by that
+    /// time, not by when the room task reads them: the bus delivers them in bursts when the
+    /// machine is busy.
+    pub fn voice_level(&self, message: &gst::Message) -> Option<(Uuid, f64, std::time::Duration)> {
         let gst::MessageView::Element(element) = message.view() else {
             return None;
         };
@@ -244,7 +247,8 @@ impl RoomMedia {
             .iter()
             .filter_map(|v| v.get::<f64>().ok())
             .fold(f64::NEG_INFINITY, f64::max);
-        Some((*member, loudest))
+        let running = structure.get::<u64>("running-time").ok()?;
+        Some((*member, loudest, std::time::Duration::from_nanos(running)))
     }
 
     /// The rung a receiver's composite comes from, if it gets an H.264 one.

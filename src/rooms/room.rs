@@ -284,7 +284,10 @@ impl Room {
                 self.layouts.clone(),
                 self.events_tx.clone(),
             ) {
-                Ok(media) => self.media = Some(media),
+                Ok(media) => {
+                    self.media = Some(media);
+                    self.restart_voices();
+                }
                 Err(err) => {
                     tracing::error!(error = %format!("{err:#}"), "room pipeline failed to start");
                     return Err(RoomError::MediaFailed);

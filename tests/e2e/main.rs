@@ -13,6 +13,7 @@
 mod support;
 
 mod hls;
+mod layouts;
 mod liveness;
 mod presenter_layout;
 mod presenter_role;

@@ -219,6 +219,13 @@ impl GstPeer {
         })
     }
 
+    /// Turns the peer's tone on (it speaks, at the level it joined with) or off (silence).
+    pub fn set_speaking(&self, on: bool) {
+        if let Some(tone) = self.pipeline.by_name("tone") {
+            tone.set_property("volume", if on { 0.3f64 } else { 0.0 });
+        }
+    }
+
     pub fn name(&self) -> &str {
         &self.name
     }
@@ -484,7 +491,7 @@ fn build_pipeline(
     };
     let description = format!(
         "webrtcbin name=webrtc bundle-policy=max-bundle \
-         audiotestsrc is-live=true wave=sine freq={tone_hz} volume=0.3 ! \
+         audiotestsrc name=tone is-live=true wave=sine freq={tone_hz} volume=0.3 ! \
            audio/x-raw,rate=48000,channels={channels} ! audioconvert ! audioresample ! queue ! \
            opusenc ! rtpopuspay pt=111 ! \
            capsfilter caps=application/x-rtp,media=audio,encoding-name=OPUS,payload=111,clock-rate=48000 ! \

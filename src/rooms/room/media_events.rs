@@ -119,10 +119,10 @@ impl Room {
                 }
             }
             MessageView::Element(_) => {
-                if let Some((member, dbfs)) =
+                if let Some((member, dbfs, at)) =
                     self.media.as_ref().and_then(|m| m.voice_level(message))
                 {
-                    self.on_voice_level(member, dbfs);
+                    self.on_voice_level(member, dbfs, at);
                 }
             }
             MessageView::Warning(w) => {

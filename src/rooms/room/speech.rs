@@ -13,20 +13,38 @@ use crate::rooms::RoomEvent;
 const SPEAKING_INTERVAL: Duration = Duration::from_millis(250);
 
 /// The detector, and when `speaking` last went out.
-#[derive(Default)]
 pub(super) struct Speech {
     detector: SpeakerDetector,
+    /// The instant the pipeline's running time is counted from, as far as the detector
+    /// knows: levels carry running times, the detector takes instants.
+    epoch: Instant,
     sent_at: Option<Instant>,
     /// The speaking set changed since it last went out.
     unsent: bool,
 }
 
+impl Default for Speech {
+    fn default() -> Self {
+        Self {
+            detector: SpeakerDetector::default(),
+            epoch: Instant::now(),
+            sent_at: None,
+            unsent: false,
+        }
+    }
+}
+
 impl Room {
-    /// Takes one level of a member's microphone.
-    pub(super) fn on_voice_level(&mut self, member: Uuid, dbfs: f64) {
-        let now = Instant::now();
-        let change = self.speech.detector.level(member, dbfs, now);
-        self.tell_speech(change, now);
+    /// Takes one level of a member's microphone, measured at `running` time.
+    pub(super) fn on_voice_level(&mut self, member: Uuid, dbfs: f64, running: Duration) {
+        let at = self.speech.epoch + running;
+        let change = self.speech.detector.level(member, dbfs, at);
+        self.tell_speech(change, Instant::now());
+    }
+
+    /// A new pipeline starts its running time at zero.
+    pub(super) fn restart_voices(&mut self) {
+        self.speech = Speech::default();
     }
 
     /// Forgets a member who left.
