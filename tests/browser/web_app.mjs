@@ -345,6 +345,20 @@ async function main() {
     await chooseQuality(pageB, 'Auto', null);
     await waitQualityLabel(pageB, /^Auto · 720p$/);
   });
+  // The owner lays the room out around its active speaker and back: the menu follows the
+  // server's layout message, and a guest has no such menu.
+  await step('layout-speaker', pageA, 'A', async () => {
+    if ((await pageB.getByTestId('layout-menu').count()) !== 0) throw new Error('a guest sees the layout menu');
+    await pageA.getByTestId('layout-menu').click();
+    await pageA.getByTestId('layout-speaker').click();
+    await pageA.getByTestId('layout-menu').filter({ hasText: /^Speaker$/ }).waitFor({ timeout: 5000 });
+  });
+  await step('layout-grid', pageA, 'A', async () => {
+    await pageA.getByTestId('layout-menu').click();
+    await pageA.getByTestId('layout-grid').click();
+    await pageA.getByTestId('layout-menu').filter({ hasText: /^Grid$/ }).waitFor({ timeout: 5000 });
+    await waitForTiles(pageA, 'A');
+  });
   await step('broadcast-dialog', pageA, 'A', async () => {
     await pageA.getByRole('button', { name: /broadcast/i }).click();
     await pageA.getByRole('dialog').waitFor();
