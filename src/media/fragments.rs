@@ -7,7 +7,7 @@ use gst::prelude::*;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fragment {
     Background,
-    MoreTile,
+    Card,
     H264Encoder,
     H264Rendition,
     Vp8Encoder,
@@ -31,7 +31,7 @@ pub enum Fragment {
 impl Fragment {
     pub const ALL: [Fragment; 20] = [
         Fragment::Background,
-        Fragment::MoreTile,
+        Fragment::Card,
         Fragment::H264Encoder,
         Fragment::H264Rendition,
         Fragment::Vp8Encoder,
@@ -55,7 +55,7 @@ impl Fragment {
     fn text(self) -> &'static str {
         match self {
             Fragment::Background => include_str!("../../pipelines/background.pipeline"),
-            Fragment::MoreTile => include_str!("../../pipelines/more-tile.pipeline"),
+            Fragment::Card => include_str!("../../pipelines/card.pipeline"),
             Fragment::H264Encoder => include_str!("../../pipelines/h264-encoder.pipeline"),
             Fragment::H264Rendition => include_str!("../../pipelines/h264-rendition.pipeline"),
             Fragment::Vp8Encoder => include_str!("../../pipelines/vp8-encoder.pipeline"),
@@ -134,7 +134,8 @@ mod tests {
     use super::*;
 
     /// Representative values for every placeholder any fragment uses.
-    const SAMPLE: [(&str, i64); 10] = [
+    const SAMPLE: [(&str, i64); 11] = [
+        ("argb", 0xff00_0000),
         ("width", 640),
         ("height", 360),
         ("framerate", 30),
@@ -157,7 +158,7 @@ mod tests {
             for name in ["sink", "src"] {
                 // A source has no input, a sink no output; the push is a whole pipeline.
                 let open_end = match f {
-                    Fragment::Background | Fragment::MoreTile => name == "sink",
+                    Fragment::Background | Fragment::Card => name == "sink",
                     Fragment::RtmpTap => name == "src",
                     Fragment::RtmpPush => true,
                     _ => false,

@@ -1,5 +1,6 @@
 //! GStreamer side of a room: the pipeline, participants' webrtcbins, layout and SDP.
 
+pub mod compositor_pad;
 pub mod events;
 pub mod fragments;
 pub mod gst_log;
@@ -11,6 +12,7 @@ pub mod mixminus;
 pub mod more_tile;
 pub mod participant;
 pub mod pipeline;
+pub mod placeholder;
 pub mod rate_control;
 pub mod renditions;
 pub mod room_media;

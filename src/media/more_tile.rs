@@ -5,8 +5,12 @@
 use anyhow::{Context, Result, anyhow};
 use gst::prelude::*;
 
+use super::compositor_pad;
 use super::fragments::Fragment;
 use super::layout::Rect;
+
+/// The "+N" tile's colour: a dark grey-blue.
+const MORE_ARGB: i64 = 0xff2e_3440;
 
 pub struct MoreTile {
     pad: gst::Pad,
@@ -20,7 +24,10 @@ impl MoreTile {
         compositor: &gst::Element,
         framerate: i32,
     ) -> Result<Self> {
-        let bin = Fragment::MoreTile.build("more-tile", &[("framerate", i64::from(framerate))])?;
+        let bin = Fragment::Card.build(
+            "more-tile",
+            &[("argb", MORE_ARGB), ("framerate", i64::from(framerate))],
+        )?;
         let label = bin
             .by_name("label")
             .ok_or_else(|| anyhow!("the +N fragment has no label"))?;
@@ -28,7 +35,7 @@ impl MoreTile {
         let pad = compositor
             .request_pad_simple("sink_%u")
             .ok_or_else(|| anyhow!("compositor gave no pad for +N"))?;
-        pad.set_property("alpha", 0.0f64);
+        compositor_pad::hide(&pad);
         bin.static_pad("src")
             .ok_or_else(|| anyhow!("+N has no src"))?
             .link(&pad)
@@ -40,15 +47,10 @@ impl MoreTile {
     /// Shows `+count` in `rect` above lower `zorder`s, or hides the tile.
     pub fn show(&self, more: Option<(Rect, usize, u32)>) {
         let Some((rect, count, zorder)) = more else {
-            self.pad.set_property("alpha", 0.0f64);
+            compositor_pad::hide(&self.pad);
             return;
         };
         self.label.set_property("text", format!("+{count}"));
-        self.pad.set_property("xpos", rect.x);
-        self.pad.set_property("ypos", rect.y);
-        self.pad.set_property("width", rect.width);
-        self.pad.set_property("height", rect.height);
-        self.pad.set_property("zorder", zorder.max(1));
-        self.pad.set_property("alpha", 1.0f64);
+        compositor_pad::show(&self.pad, rect, zorder);
     }
 }

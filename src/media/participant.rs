@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use super::events::MediaEvent;
 use super::fragments::Fragment;
-use super::layout::Rect;
+use super::placeholder::Placeholder;
 use super::pipeline::RoomPipeline;
 use super::sdp::{self, SendCodec};
 use super::shared_encode::SharedKind;
@@ -21,6 +21,7 @@ use super::video_feed::VideoFeed;
 
 mod senders;
 mod signals;
+mod tile;
 
 use signals::connect_signals;
 
@@ -68,6 +69,10 @@ pub struct AudioMix {
 struct VideoInput {
     bin: gst::Bin,
     compositor_pad: gst::Pad,
+    /// The name strip at the bottom of the tile.
+    label: Option<gst::Element>,
+    /// When the decoder last gave a picture, in [`now_ms`].
+    seen_ms: Arc<AtomicU64>,
 }
 
 /// The participant's microphone, decoded and split for the others' mixes.
@@ -104,6 +109,10 @@ pub struct ParticipantMedia {
     audio_mix: Option<AudioMix>,
     video_in: Option<VideoInput>,
     audio_in: Option<AudioInput>,
+    /// Initials on a colour, shown while there is no live camera to show.
+    placeholder: Option<Placeholder>,
+    /// The member's microphone is off (as it says): its tile is marked.
+    muted: bool,
 }
 
 impl ParticipantMedia {
@@ -145,6 +154,8 @@ impl ParticipantMedia {
             audio_mix: None,
             video_in: None,
             audio_in: None,
+            placeholder: None,
+            muted: false,
         })
     }
 
@@ -190,6 +201,7 @@ impl ParticipantMedia {
             ]);
         }
         elements.extend(self.video_in.iter().map(|v| v.bin.clone().upcast()));
+        elements.extend(self.placeholder.iter().map(|p| p.bin().clone().upcast()));
         if let Some(input) = &self.audio_in {
             elements.extend([input.bin.clone().upcast(), input.tee.clone()]);
         }
@@ -340,41 +352,7 @@ impl ParticipantMedia {
                 } else {
                     Fragment::Vp8Decoder
                 };
-                // Every camera is scaled (letterboxed) to half the canvas, the tile size of the
-                // common 2×2 grid; the compositor scales that to the actual tile.
-                let bin = fragment.build(
-                    &name("video-in"),
-                    &[
-                        ("width", (room.canvas.width / 2) as i64 & !1),
-                        ("height", (room.canvas.height / 2) as i64 & !1),
-                    ],
-                )?;
-                if let Some(label) = bin.by_name("label") {
-                    // textoverlay reads Pango markup: escape, so a name always shows as typed.
-                    label.set_property("text", gst::glib::markup_escape_text(&self.name).as_str());
-                    // Pango draws about 2.5 px per point: h/30 points is a strip of roughly 8 %
-                    // of the tile's height.
-                    let points = (room.canvas.height / 2 / 30).clamp(6, 28);
-                    label.set_property("font-desc", format!("Sans Bold {points}"));
-                }
-                room.pipeline.add(&bin)?;
-                let compositor_pad = room
-                    .compositor
-                    .request_pad_simple("sink_%u")
-                    .ok_or_else(|| anyhow!("compositor gave no pad"))?;
-                self.video_in = Some(VideoInput {
-                    bin: bin.clone(),
-                    compositor_pad: compositor_pad.clone(),
-                });
-                // Unseen until the room places it.
-                compositor_pad.set_property("alpha", 0.0f64);
-                link_ghost(&bin, "src", &compositor_pad)?;
-                bin.sync_state_with_parent()?;
-                pad.link(
-                    &bin.static_pad("sink")
-                        .ok_or_else(|| anyhow!("decoder has no sink"))?,
-                )
-                .with_context(|| format!("webrtcbin ({caps}) → video decoder"))?;
+                self.attach_camera(room, pad, &caps, fragment)?;
                 Ok(Incoming::Video)
             }
             ("audio", "OPUS") if self.audio_in.is_none() => {
@@ -430,28 +408,6 @@ impl ParticipantMedia {
         self.id
     }
 
-    /// Moves and resizes the participant's tile, drawn above lower `zorder`s. Only the
-    /// compositor pad changes: the decode chain keeps its size, so a re-layout never
-    /// renegotiates caps mid-stream.
-    pub fn set_tile(&self, rect: Rect, zorder: u32) {
-        let Some(input) = &self.video_in else { return };
-        let pad = &input.compositor_pad;
-        pad.set_property("xpos", rect.x);
-        pad.set_property("ypos", rect.y);
-        pad.set_property("width", rect.width);
-        pad.set_property("height", rect.height);
-        // The background is zorder 0.
-        pad.set_property("zorder", zorder.max(1));
-        pad.set_property("alpha", 1.0f64);
-    }
-
-    /// Takes the tile off the composite (the layout does not show this participant).
-    pub fn hide_tile(&self) {
-        if let Some(input) = &self.video_in {
-            input.compositor_pad.set_property("alpha", 0.0f64);
-        }
-    }
-
     /// Removes every element, pad and branch of this participant from the room. The other
     /// participants' audio links to and from it must already be gone.
     pub async fn teardown(mut self, room: &mut RoomPipeline) {
@@ -467,6 +423,9 @@ impl ParticipantMedia {
         teardown::remove_elements(&room.pipeline, elements).await;
         if let Some(input) = &self.video_in {
             room.compositor.release_request_pad(&input.compositor_pad);
+        }
+        if let Some(placeholder) = &self.placeholder {
+            room.compositor.release_request_pad(placeholder.pad());
         }
         for pad in self.webrtcbin.sink_pads() {
             self.webrtcbin.release_request_pad(&pad);
@@ -532,7 +491,7 @@ fn random_ssrc() -> u32 {
     u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]).max(1)
 }
 
-fn link_ghost(bin: &gst::Bin, pad: &str, to: &gst::Pad) -> Result<()> {
+pub(super) fn link_ghost(bin: &gst::Bin, pad: &str, to: &gst::Pad) -> Result<()> {
     bin.static_pad(pad)
         .ok_or_else(|| anyhow!("bin has no {pad}"))?
         .link(to)

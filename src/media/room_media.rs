@@ -54,6 +54,8 @@ pub struct RoomMedia {
     layouts: Arc<Layouts>,
     /// The layout, who may have a tile and who speaks: the room's latest word on it.
     stage: Stage,
+    /// The members whose camera was live at the last placement.
+    live_cameras: std::collections::HashSet<Uuid>,
     /// Whether speakers feed the full room mix (something hears it).
     room_mix_fed: bool,
 }
@@ -74,6 +76,7 @@ impl RoomMedia {
             events,
             layouts,
             stage: Stage::default(),
+            live_cameras: Default::default(),
             room_mix_fed: false,
         })
     }
@@ -128,6 +131,9 @@ impl RoomMedia {
         {
             Ok(answer) => {
                 self.wire_listener(participant);
+                // Its placeholder holds its place until a camera arrives (or for good,
+                // audio only).
+                self.place_tiles();
                 Ok(answer)
             }
             Err(err) => {

@@ -17,6 +17,10 @@ pub struct RosterEntry {
     pub id: String,
     pub name: String,
     pub role: Role,
+    /// The member's microphone is on (as its client says).
+    pub audio: bool,
+    /// The member's camera is on (as its client says, and its pictures arrive).
+    pub video: bool,
 }
 
 /// Whether the room's recording runs.

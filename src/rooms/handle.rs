@@ -83,6 +83,12 @@ pub enum RoomCommand {
         asker: Asker,
         reply: oneshot::Sender<Result<crate::recording::RecordingView, RoomError>>,
     },
+    /// A member's own microphone and camera switches.
+    MediaState {
+        participant: Uuid,
+        audio: bool,
+        video: bool,
+    },
     /// A member changes the live layout; refused unless it may present.
     ChangeLayout {
         layout: Layout,

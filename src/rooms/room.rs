@@ -29,6 +29,21 @@ struct Member {
     /// A WHIP publisher: sends only, so it has no downlink and no mix-minus.
     publisher: bool,
     outbound: mpsc::Sender<RoomEvent>,
+    /// The member's own microphone and camera switches (`media`); on until it says.
+    audio_on: bool,
+    video_on: bool,
+}
+
+impl Member {
+    fn entry(&self) -> RosterEntry {
+        RosterEntry {
+            id: self.id.to_string(),
+            name: self.name.clone(),
+            role: self.role,
+            audio: self.audio_on,
+            video: self.video_on,
+        }
+    }
 }
 
 mod broadcast;
@@ -128,7 +143,12 @@ impl Room {
                 },
                 Some(event) = self.events_rx.recv() => self.on_media_event(event).await,
                 Some(message) = next_bus_message(&mut bus) => self.on_bus_message(&message).await,
-                _ = liveness.tick() => self.check_liveness().await,
+                _ = liveness.tick() => {
+                    self.check_liveness().await;
+                    if let Some(media) = self.media.as_mut() {
+                        media.refresh_stalled_cameras();
+                    }
+                }
                 _ = sleep_until(close_at) => break,
             }
             if bus.is_none() {
@@ -198,38 +218,27 @@ impl Room {
             } => self.on_remote_ice(participant, m_line, &candidate),
             RoomCommand::Leave { participant } => self.remove(participant, None).await,
             RoomCommand::StartRecording { by, asker, reply } => {
-                let result = if self.may_present(asker) {
-                    self.start_recording(by).await
-                } else {
-                    Err(RoomError::NotAllowed)
-                };
-                let _ = reply.send(result);
+                let _ = reply.send(self.start_recording_for(by, asker).await);
             }
             RoomCommand::StopRecording { asker, reply } => {
-                let result = if self.may_present(asker) {
-                    self.stop_recording(false)
-                        .await
-                        .ok_or(RoomError::NotRecording)
-                } else {
-                    Err(RoomError::NotAllowed)
-                };
-                let _ = reply.send(result);
+                let _ = reply.send(self.stop_recording_for(asker).await);
             }
             RoomCommand::PinRendition { participant, name } => {
                 self.pin_rendition(participant, name.as_deref()).await;
             }
             RoomCommand::SetLayout { layout } => self.set_layout(layout),
+            RoomCommand::MediaState {
+                participant,
+                audio,
+                video,
+            } => self.set_media_state(participant, audio, video),
             RoomCommand::ChangeLayout {
                 layout,
                 asker,
                 reply,
             } => {
                 let allowed = self.may_present(asker);
-                let _ = reply.send(if allowed {
-                    Ok(())
-                } else {
-                    Err(RoomError::NotAllowed)
-                });
+                let _ = reply.send(allowed.then_some(()).ok_or(RoomError::NotAllowed));
                 if allowed {
                     self.set_layout(layout);
                 }
@@ -314,6 +323,8 @@ impl Room {
             identity: request.identity,
             publisher: request.publisher,
             outbound,
+            audio_on: true,
+            video_on: true,
         });
         self.relayout();
         self.empty_since = None;

@@ -50,6 +50,8 @@ pub enum ClientMessage {
     },
     /// A presenter, the owner or an admin starts or stops the recording.
     Recording { action: RecordingAction },
+    /// The sender's own microphone and camera switches (muted mark, placeholder tile).
+    Media { audio: bool, video: bool },
     /// A presenter, the owner or an admin changes the room's layout live.
     Layout { layout: String },
     /// Pin the composite to one rendition by name, or `auto` to let the link decide.

@@ -50,6 +50,8 @@ pub enum Action {
         role: Role,
     },
     /// Start (`true`) or stop the room's recording.
+    /// The member's microphone and camera switches.
+    Media { audio: bool, video: bool },
     /// Change the room's layout.
     Layout {
         layout: Layout,
@@ -178,6 +180,7 @@ pub fn route(joined: bool, message: ClientMessage) -> Result<Action, RouteError>
                 "rendition takes auto or a rendition name from joined",
             )),
         },
+        ClientMessage::Media { audio, video } => Ok(Action::Media { audio, video }),
         ClientMessage::Layout { layout } => Layout::parse(&layout)
             .map(|layout| Action::Layout { layout })
             .map_err(|e| RouteError::bad_request(e.to_string())),

@@ -198,6 +198,14 @@ impl SocketSession {
                 self.to_room(|participant| RoomCommand::PinRendition { participant, name })
                     .await
             }
+            Action::Media { audio, video } => {
+                self.to_room(|participant| RoomCommand::MediaState {
+                    participant,
+                    audio,
+                    video,
+                })
+                .await
+            }
             Action::Layout { layout } => {
                 if let Err(e) = self.change_layout(layout).await {
                     return self.send(&e.to_message()).await;

@@ -1,6 +1,8 @@
 //! Where every camera sits on the composite: computed in one place, by the room's layout,
 //! from its members in join order and who speaks.
 
+use std::collections::HashSet;
+
 use uuid::Uuid;
 
 use super::RoomMedia;
@@ -12,6 +14,8 @@ use crate::media::layouts::{Camera, Cast, place};
 pub struct Seat {
     pub participant: Uuid,
     pub presenter: bool,
+    /// The member's camera is on (as it says); else its placeholder is shown.
+    pub camera: bool,
 }
 
 /// What the room says the composite should show.
@@ -26,17 +30,14 @@ pub struct Stage {
 }
 
 impl RoomMedia {
-    /// Places every camera by the layout; members the layout does not show are hidden.
+    /// Places every member's tile by the layout (its camera, or its placeholder while it
+    /// has no live camera); members the layout does not show are hidden.
     pub(super) fn place_tiles(&mut self) {
         let cameras: Vec<Camera> = self
             .stage
             .seats
             .iter()
-            .filter(|seat| {
-                self.members
-                    .get(&seat.participant)
-                    .is_some_and(|m| m.has_video())
-            })
+            .filter(|seat| self.members.contains_key(&seat.participant))
             .map(|seat| Camera {
                 id: seat.participant,
                 presenter: seat.presenter,
@@ -50,12 +51,40 @@ impl RoomMedia {
         };
         let spec = self.layouts.resolve(&self.stage.layout, &cast);
         let placement = place(spec, &cast, self.pipeline.canvas());
-        for media in self.members.values() {
-            match placement.tiles.iter().find(|t| t.0 == media.id()) {
-                Some((_, rect, zorder)) => media.set_tile(*rect, *zorder),
-                None => media.hide_tile(),
+        for (id, media) in &mut self.members {
+            let seat = self.stage.seats.iter().find(|s| s.participant == *id);
+            match (placement.tiles.iter().find(|t| t.0 == *id), seat) {
+                (Some((_, rect, zorder)), Some(seat)) => {
+                    media.show_tile(&self.pipeline, *rect, *zorder, seat.camera);
+                }
+                _ => media.hide_tile(),
             }
         }
+        self.live_cameras = self.live_camera_set();
         self.pipeline.show_more(placement.more);
+    }
+
+    /// Members whose camera gives pictures now.
+    fn live_camera_set(&self) -> HashSet<Uuid> {
+        self.members
+            .iter()
+            .filter(|(_, media)| media.camera_live())
+            .map(|(id, _)| *id)
+            .collect()
+    }
+
+    /// Lays the room out again if a camera stalled or came back since the last placement,
+    /// so a stalled camera shows its placeholder rather than a frozen frame.
+    pub fn refresh_stalled_cameras(&mut self) {
+        if self.live_camera_set() != self.live_cameras {
+            self.place_tiles();
+        }
+    }
+
+    /// Marks a member's tile as muted, or not.
+    pub fn set_muted(&mut self, participant: Uuid, muted: bool) {
+        if let Some(media) = self.members.get_mut(&participant) {
+            media.set_muted(muted);
+        }
     }
 }

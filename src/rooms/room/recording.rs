@@ -131,6 +131,31 @@ impl Room {
 
     /// Whether `asker` may control recording: presenters and the owner in the room, or an
     /// API caller already checked as the owner or an admin.
+    /// Starts recording if `asker` may.
+    pub(super) async fn start_recording_for(
+        &mut self,
+        by: Option<String>,
+        asker: Asker,
+    ) -> Result<RecordingView, RoomError> {
+        if !self.may_present(asker) {
+            return Err(RoomError::NotAllowed);
+        }
+        self.start_recording(by).await
+    }
+
+    /// Stops recording if `asker` may.
+    pub(super) async fn stop_recording_for(
+        &mut self,
+        asker: Asker,
+    ) -> Result<RecordingView, RoomError> {
+        if !self.may_present(asker) {
+            return Err(RoomError::NotAllowed);
+        }
+        self.stop_recording(false)
+            .await
+            .ok_or(RoomError::NotRecording)
+    }
+
     pub(super) fn may_present(&self, asker: Asker) -> bool {
         match asker {
             Asker::Manager => true,

@@ -27,11 +27,7 @@ impl Room {
         }
         member.role = role;
         tracing::info!(participant = %participant, role = role.as_str(), "role changed");
-        Ok(RosterEntry {
-            id: member.id.to_string(),
-            name: member.name.clone(),
-            role,
-        })
+        Ok(member.entry())
     }
 
     pub(super) fn count_viewers(&self) -> usize {
@@ -52,6 +48,7 @@ impl Room {
                 .map(|m| Seat {
                     participant: m.id,
                     presenter: m.role == Role::Presenter,
+                    camera: m.video_on,
                 })
                 .collect(),
             speaker: self.active_speaker(),
@@ -62,16 +59,29 @@ impl Room {
         }
     }
 
+    /// A member switched its microphone or camera: its tile and everyone's roster follow.
+    pub(super) fn set_media_state(&mut self, participant: Uuid, audio: bool, video: bool) {
+        let Some(member) = self.members.iter_mut().find(|m| m.id == participant) else {
+            return;
+        };
+        if (member.audio_on, member.video_on) == (audio, video) {
+            return;
+        }
+        member.audio_on = audio;
+        member.video_on = video;
+        if let Some(media) = self.media.as_mut() {
+            media.set_muted(participant, !audio);
+        }
+        self.relayout();
+        self.broadcast_roster();
+    }
+
     pub(super) fn broadcast_roster(&mut self) {
         let participants: Vec<RosterEntry> = self
             .members
             .iter()
             .filter(|m| m.role != Role::Viewer)
-            .map(|m| RosterEntry {
-                id: m.id.to_string(),
-                name: m.name.clone(),
-                role: m.role,
-            })
+            .map(super::Member::entry)
             .collect();
         let viewers = self.count_viewers();
         let ids: Vec<Uuid> = self.members.iter().map(|m| m.id).collect();

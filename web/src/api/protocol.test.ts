@@ -29,7 +29,7 @@ describe('parseServerMessage', () => {
     const msg = parseServerMessage(
       '{"type":"roster","participants":[{"id":"1","name":"<b>A</b>","role":"participant"},{"name":"no id"},3]}',
     );
-    expect(msg).toEqual({ type: 'roster', participants: [{ id: '1', name: '<b>A</b>', role: 'participant' }], viewers: 0 });
+    expect(msg).toEqual({ type: 'roster', participants: [{ id: '1', name: '<b>A</b>', role: 'participant', audio: true, video: true }], viewers: 0 });
   });
 
   it('keeps the server error message', () => {

@@ -59,6 +59,13 @@ export interface RenditionChoiceMessage {
   rendition: RenditionChoice;
 }
 
+/** Our own microphone and camera switches: the server marks our tile and shows a placeholder. */
+export interface MediaStateMessage {
+  type: 'media';
+  audio: boolean;
+  video: boolean;
+}
+
 /** Presenters, the owner and admins change the live room's layout. */
 export interface LayoutChoiceMessage {
   type: 'layout';
@@ -68,6 +75,7 @@ export interface LayoutChoiceMessage {
 export type ClientMessage =
   | JoinMessage
   | LayoutChoiceMessage
+  | MediaStateMessage
   | OfferMessage
   | IceMessage
   | LeaveMessage
@@ -106,6 +114,9 @@ export interface RosterEntry {
   id: string;
   name: string;
   role: string;
+  /** Microphone and camera on, as the member says; true from a server that does not say. */
+  audio: boolean;
+  video: boolean;
 }
 
 export interface RosterMessage {
@@ -179,7 +190,13 @@ const isString = (v: unknown): v is string => typeof v === 'string';
 
 function parseRosterEntry(v: unknown): RosterEntry | null {
   if (!isObject(v) || !isString(v.id) || !isString(v.name)) return null;
-  return { id: v.id, name: v.name, role: isString(v.role) ? v.role : 'participant' };
+  return {
+    id: v.id,
+    name: v.name,
+    role: isString(v.role) ? v.role : 'participant',
+    audio: v.audio !== false,
+    video: v.video !== false,
+  };
 }
 
 const RENDITION_NAMES: readonly string[] = ['high', 'medium', 'low'];

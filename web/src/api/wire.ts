@@ -13,7 +13,15 @@ export type IceServer = { urls: Array<string>, };
 
 export type Rendition = { name: string, width: number, height: number, };
 
-export type RosterEntry = { id: string, name: string, role: Role, };
+export type RosterEntry = { id: string, name: string, role: Role, 
+/**
+ * The member's microphone is on (as its client says).
+ */
+audio: boolean, 
+/**
+ * The member's camera is on (as its client says, and its pictures arrive).
+ */
+video: boolean, };
 
 export type RecordingState = "started" | "stopped";
 
@@ -32,7 +40,7 @@ role?: AskedRole,
  * Session or invite token; until accounts exist, an opaque key naming the client so
  * that a reconnect replaces its old connection.
  */
-token?: string, } | { "type": "offer", sdp: string, } | { "type": "ice", candidate: string, sdpMLineIndex: number, } | { "type": "leave" } | { "type": "setRole", participantId: string, role: AssignedRole, } | { "type": "recording", action: RecordingAction, } | { "type": "layout", layout: string, } | { "type": "rendition", rendition: string, };
+token?: string, } | { "type": "offer", sdp: string, } | { "type": "ice", candidate: string, sdpMLineIndex: number, } | { "type": "leave" } | { "type": "setRole", participantId: string, role: AssignedRole, } | { "type": "recording", action: RecordingAction, } | { "type": "media", audio: boolean, video: boolean, } | { "type": "layout", layout: string, } | { "type": "rendition", rendition: string, };
 
 export type ServerMessage = { "type": "joined", participantId: string, room: string, 
 /**

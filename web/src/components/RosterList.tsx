@@ -1,6 +1,8 @@
 import Button from '@mui/material/Button';
 import Chip from '@mui/material/Chip';
 import GraphicEqIcon from '@mui/icons-material/GraphicEq';
+import MicOffIcon from '@mui/icons-material/MicOff';
+import VideocamOffIcon from '@mui/icons-material/VideocamOff';
 import List from '@mui/material/List';
 import ListItem from '@mui/material/ListItem';
 import ListItemText from '@mui/material/ListItemText';
@@ -66,6 +68,17 @@ export default function RosterList({
                         fontSize="small"
                         color="primary"
                         titleAccess="speaking"
+                        sx={{ ml: 0.5, verticalAlign: 'text-bottom' }}
+                      />
+                    )}
+                    {!p.audio && (
+                      <MicOffIcon fontSize="small" color="disabled" titleAccess="microphone off" sx={{ ml: 0.5, verticalAlign: 'text-bottom' }} />
+                    )}
+                    {!p.video && (
+                      <VideocamOffIcon
+                        fontSize="small"
+                        color="disabled"
+                        titleAccess="camera off"
                         sx={{ ml: 0.5, verticalAlign: 'text-bottom' }}
                       />
                     )}

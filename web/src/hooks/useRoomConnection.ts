@@ -79,6 +79,8 @@ export interface RoomConnection {
   layout: string | null;
   /** Presenters, the owner and admins change the live room's layout. */
   changeLayout: (layout: string) => void;
+  /** Tells the room our microphone and camera switches (sent again after every join). */
+  tellMediaState: (audio: boolean, video: boolean) => void;
   selfId: string | null;
   /** The room's display name, as the server told us on joining ('' until then). */
   roomName: string;
@@ -287,6 +289,8 @@ export function useRoomConnection(params: RoomConnectionParams, deps: RoomConnec
           setBroadcast(NO_BROADCAST);
           setRenditions(msg.renditions ?? null);
           setRendition(null);
+          // A (re)join starts with everything on: say what is off.
+          if (mediaStateRef.current) a.signalling?.send({ type: 'media', ...mediaStateRef.current });
           if (!a.pc) await startCall(a, msg.iceServers);
           break;
         case 'answer':
@@ -410,6 +414,12 @@ export function useRoomConnection(params: RoomConnectionParams, deps: RoomConnec
   const setRole = useCallback((participantId: string, next: 'presenter' | 'participant') => {
     currentRef.current?.signalling?.send({ type: 'setRole', participantId, role: next });
   }, []);
+  const mediaStateRef = useRef<{ audio: boolean; video: boolean } | null>(null);
+  const tellMediaState = useCallback((audio: boolean, video: boolean) => {
+    mediaStateRef.current = { audio, video };
+    const a = currentRef.current;
+    if (a && !a.over && a.joined) a.signalling?.send({ type: 'media', audio, video });
+  }, []);
   const changeLayout = useCallback((next: string) => {
     currentRef.current?.signalling?.send({ type: 'layout', layout: next });
   }, []);
@@ -445,6 +455,7 @@ export function useRoomConnection(params: RoomConnectionParams, deps: RoomConnec
     activeSpeaker,
     layout,
     changeLayout,
+    tellMediaState,
     selfId,
     roomName,
     selfRole,

@@ -123,7 +123,7 @@ describe('RoomPage broadcasting', () => {
     const room = fakeRoom();
     renderRoom(room.deps);
     await room.open();
-    await room.says(JOINED, { type: 'roster', participants: [{ id: 'p1', name: 'Ana', role: 'owner' }], viewers: 0 });
+    await room.says(JOINED, { type: 'roster', participants: [{ id: 'p1', name: 'Ana', role: 'owner', audio: true, video: true }], viewers: 0 });
     await userEvent.click(screen.getByTestId('broadcast-open'));
     expect(await screen.findByRole('dialog', { name: 'Broadcast' })).toBeTruthy();
     await waitFor(() => expect(screen.getByText('The room has no stream key.')).toBeTruthy());

@@ -71,6 +71,12 @@ export default function RoomPage(props: RoomPageProps) {
     else if (conn.phase === 'disconnected' && conn.error && !wasConnected) onLeft(conn.error);
   }, [conn.phase, conn.error, wasConnected, onLeft]);
 
+  // The room marks our tile muted and shows our placeholder while the camera is off.
+  const { tellMediaState } = conn;
+  useEffect(() => {
+    if (role !== 'viewer') tellMediaState(props.micOn, props.cameraOn);
+  }, [tellMediaState, props.micOn, props.cameraOn, role]);
+
   const owner = conn.selfRole === 'owner';
   // The server checks every one of these again; the page only hides what would be refused.
   const mayManage = owner || admin;
