@@ -169,6 +169,18 @@ async function waitForTiles(page, who) {
   emit({ event: 'composite', who, png: last.png, means: last.means, width: last.width, height: last.height });
 }
 
+/** Waits until tile `index` of the page's composite has a mean colour that `ok` accepts. */
+async function waitForTile(page, index, ok) {
+  const deadline = Date.now() + STEP_TIMEOUT_MS;
+  let last = null;
+  while (Date.now() < deadline) {
+    last = (await page.evaluate(readComposite, tiles)) ?? last;
+    if (last && ok(last.means[index])) return;
+    await page.waitForTimeout(POLL_MS);
+  }
+  throw new Error(`tile ${index} stayed ${JSON.stringify(last?.means[index])}`);
+}
+
 async function signUp(page) {
   await page.goto(`${base}/`);
   await page.getByTestId('mode-register').click();
@@ -358,6 +370,18 @@ async function main() {
     await pageA.getByTestId('layout-grid').click();
     await pageA.getByTestId('layout-menu').filter({ hasText: /^Grid$/ }).waitFor({ timeout: 5000 });
     await waitForTiles(pageA, 'A');
+  });
+  // The owner turns the camera off: the guest's composite shows the owner's placeholder, not
+  // the last red frame; turned on again, the camera returns.
+  await step('camera-off', pageB, 'B', async () => {
+    await pageA.getByTestId('toggle-camera').click();
+    await pageB.getByTestId('roster').getByTestId('camera-off').waitFor({ timeout: 5000 });
+    // The placeholder's colour: neither the red camera nor the black frames of a disabled track.
+    await waitForTile(pageB, 0, (m) => !close(m, tiles[0].rgb, 60) && m.reduce((a, b) => a + b, 0) > 90);
+  });
+  await step('camera-on', pageB, 'B', async () => {
+    await pageA.getByTestId('toggle-camera').click();
+    await waitForTile(pageB, 0, (m) => close(m, tiles[0].rgb, 60));
   });
   await step('broadcast-dialog', pageA, 'A', async () => {
     await pageA.getByRole('button', { name: /broadcast/i }).click();

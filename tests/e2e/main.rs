@@ -15,6 +15,7 @@ mod support;
 mod hls;
 mod layouts;
 mod liveness;
+mod placeholders;
 mod presenter_layout;
 mod presenter_role;
 mod recording;

@@ -102,6 +102,8 @@ pub struct GstPeer {
     /// The WHEP session's URL, for a viewer that came in over WHEP.
     whep_resource: Option<String>,
     left: bool,
+    /// The probe that drops the camera's pictures while frozen.
+    camera_probe: Mutex<Option<gst::PadProbeId>>,
 }
 
 impl GstPeer {
@@ -216,6 +218,7 @@ impl GstPeer {
             answer_sdp,
             whep_resource: None,
             left: false,
+            camera_probe: Mutex::new(None),
         })
     }
 
@@ -224,6 +227,34 @@ impl GstPeer {
         if let Some(tone) = self.pipeline.by_name("tone") {
             tone.set_property("volume", if on { 0.3f64 } else { 0.0 });
         }
+    }
+
+    /// Sends the socket's `media` message: the peer's microphone and camera switches.
+    pub fn say_media(&self, audio: bool, video: bool) -> Result<()> {
+        send(
+            &self.out_tx,
+            json!({"type": "media", "audio": audio, "video": video}),
+        )
+    }
+
+    /// Stops (`true`) or resumes the camera's pictures, as a stalled camera or a lost link
+    /// would; returns false if the peer has no camera.
+    pub fn freeze_camera(&self, frozen: bool) -> bool {
+        let Some(src) = self
+            .pipeline
+            .by_name("camera")
+            .and_then(|c| c.static_pad("src"))
+        else {
+            return false;
+        };
+        let mut probe = self.camera_probe.lock().expect("probe lock");
+        if let Some(id) = probe.take() {
+            src.remove_probe(id);
+        }
+        if frozen {
+            *probe = src.add_probe(gst::PadProbeType::BUFFER, |_, _| gst::PadProbeReturn::Drop);
+        }
+        true
     }
 
     pub fn name(&self) -> &str {
@@ -496,7 +527,7 @@ fn build_pipeline(
            opusenc ! rtpopuspay pt=111 ! \
            capsfilter caps=application/x-rtp,media=audio,encoding-name=OPUS,payload=111,clock-rate=48000 ! \
            webrtc.{audio_sink} \
-         videotestsrc is-live=true {picture} ! \
+         videotestsrc name=camera is-live=true {picture} ! \
            video/x-raw,width=640,height=360,framerate=30/1 ! videoconvert ! queue ! {} ! webrtc.{video_sink}",
         options.codec.encoder_chain()
     );

@@ -77,6 +77,7 @@ pub(super) fn http_peer(
         answer_sdp,
         whep_resource: Some(resource),
         left: false,
+        camera_probe: Mutex::new(None),
     }
 }
 

@@ -72,10 +72,15 @@ export default function RosterList({
                       />
                     )}
                     {!p.audio && (
-                      <MicOffIcon fontSize="small" color="disabled" titleAccess="microphone off" sx={{ ml: 0.5, verticalAlign: 'text-bottom' }} />
+                      <MicOffIcon
+                        data-testid="mic-off"
+                        fontSize="small"
+                        color="disabled"
+                        titleAccess="microphone off" sx={{ ml: 0.5, verticalAlign: 'text-bottom' }} />
                     )}
                     {!p.video && (
                       <VideocamOffIcon
+                        data-testid="camera-off"
                         fontSize="small"
                         color="disabled"
                         titleAccess="camera off"
