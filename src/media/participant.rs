@@ -12,8 +12,8 @@ use uuid::Uuid;
 
 use super::events::MediaEvent;
 use super::fragments::Fragment;
-use super::placeholder::Placeholder;
 use super::pipeline::RoomPipeline;
+use super::placeholder::Placeholder;
 use super::sdp::{self, SendCodec};
 use super::shared_encode::SharedKind;
 use super::teardown;

@@ -10,7 +10,13 @@ use super::layout::Rect;
 
 /// Background colours for placeholders: dark enough for white initials, told apart easily.
 const COLOURS: [u32; 8] = [
-    0xff1e_5aa8, 0xff8e_3b9e, 0xff2e_7d32, 0xffad_4a0f, 0xff00_6d77, 0xff9c_2a4a, 0xff55_5f9a,
+    0xff1e_5aa8,
+    0xff8e_3b9e,
+    0xff2e_7d32,
+    0xffad_4a0f,
+    0xff00_6d77,
+    0xff9c_2a4a,
+    0xff55_5f9a,
     0xff6d_5d1a,
 ];
 
@@ -131,7 +137,9 @@ mod tests {
     fn a_name_always_gets_the_same_colour() {
         assert_eq!(colour("Ada"), colour("Ada"));
         let distinct: std::collections::HashSet<u32> =
-            ["Ada", "Grace", "Alan", "Edsger", "Barbara", "Ken"].map(colour).into();
+            ["Ada", "Grace", "Alan", "Edsger", "Barbara", "Ken"]
+                .map(colour)
+                .into();
         assert!(distinct.len() >= 3, "{distinct:?}");
     }
 }

@@ -51,7 +51,10 @@ pub enum Action {
     },
     /// Start (`true`) or stop the room's recording.
     /// The member's microphone and camera switches.
-    Media { audio: bool, video: bool },
+    Media {
+        audio: bool,
+        video: bool,
+    },
     /// Change the room's layout.
     Layout {
         layout: Layout,

@@ -78,9 +78,9 @@ impl ParticipantMedia {
 
     /// Whether the camera gave a picture within [`STALL_MS`].
     pub fn camera_live(&self) -> bool {
-        self.video_in.as_ref().is_some_and(|v| {
-            now_ms().saturating_sub(v.seen_ms.load(Ordering::Relaxed)) <= STALL_MS
-        })
+        self.video_in
+            .as_ref()
+            .is_some_and(|v| now_ms().saturating_sub(v.seen_ms.load(Ordering::Relaxed)) <= STALL_MS)
     }
 
     /// Shows the tile at `rect` above lower `zorder`s: the camera when `camera` (and it is
