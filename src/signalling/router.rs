@@ -49,7 +49,6 @@ pub enum Action {
         participant: uuid::Uuid,
         role: Role,
     },
-    /// Start (`true`) or stop the room's recording.
     /// The member's microphone and camera switches.
     Media {
         audio: bool,
@@ -59,6 +58,7 @@ pub enum Action {
     Layout {
         layout: Layout,
     },
+    /// Start (`true`) or stop the room's recording.
     Recording {
         start: bool,
     },
@@ -360,6 +360,27 @@ mod tests {
             }
         );
         assert_eq!(r(r#"{"type":"leave"}"#), Action::Leave);
+        assert_eq!(
+            r(r#"{"type":"media","audio":false,"video":true}"#),
+            Action::Media {
+                audio: false,
+                video: true
+            }
+        );
+        assert_eq!(
+            r(r#"{"type":"layout","layout":"pip"}"#),
+            Action::Layout {
+                layout: Layout::parse("pip").expect("a name")
+            }
+        );
+        assert_eq!(
+            code_of(true, r#"{"type":"layout","layout":"Not A Name"}"#),
+            ErrorCode::BadRequest
+        );
+        assert_eq!(
+            code_of(true, r#"{"type":"media","audio":"yes"}"#),
+            ErrorCode::BadRequest
+        );
         let id = uuid::Uuid::new_v4();
         assert_eq!(
             r(&format!(
