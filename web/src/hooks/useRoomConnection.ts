@@ -260,6 +260,8 @@ export function useRoomConnection(params: RoomConnectionParams, deps: RoomConnec
         for (const track of [...localStream.getAudioTracks(), ...localStream.getVideoTracks()]) {
           pc.addTrack(track, localStream);
         }
+        // Audio only (no camera): still receive the room's picture.
+        if (localStream.getVideoTracks().length === 0) pc.addTransceiver('video', { direction: 'recvonly' });
       } else {
         // A viewer receives the composite and the full mix and sends nothing.
         pc.addTransceiver('audio', { direction: 'recvonly' });

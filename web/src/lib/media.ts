@@ -54,7 +54,15 @@ export async function openLocalMedia(options: LocalMediaOptions): Promise<MediaS
   if (!navigator.mediaDevices?.getUserMedia) {
     throw new DOMException('mediaDevices unavailable', 'SecurityError');
   }
-  return navigator.mediaDevices.getUserMedia(mediaConstraints(options));
+  const constraints = mediaConstraints(options);
+  try {
+    return await navigator.mediaDevices.getUserMedia(constraints);
+  } catch (err) {
+    // No camera (or a busy one): join with the microphone alone; the room shows a placeholder.
+    const name = err instanceof Error || err instanceof DOMException ? err.name : '';
+    if (!['NotFoundError', 'NotReadableError', 'OverconstrainedError'].includes(name)) throw err;
+    return navigator.mediaDevices.getUserMedia({ audio: constraints.audio }).catch(() => Promise.reject(err));
+  }
 }
 
 /** Turns a getUserMedia failure into a sentence a user can act on. */
