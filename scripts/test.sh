@@ -21,7 +21,8 @@ fi
 # 2-core machine, and each in a process of its own (cargo-nextest, on our machines), so that
 # nothing one test leaves behind can slow the next one's media.
 if cargo nextest --version >/dev/null 2>&1; then
-  cargo nextest run --locked --no-fail-fast --lib --bins --test api
+  # Most API tests wait on their own server and database: more of them at once than cores.
+  cargo nextest run --locked --no-fail-fast --lib --bins --test api --test-threads 4
   cargo nextest run --locked --no-fail-fast --test e2e --test-threads 1
 else
   cargo test --locked --lib --bins --test api

@@ -2,34 +2,64 @@
 
 use std::time::{Duration, Instant};
 
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::harness::{
     Backend, Env, PASSWORD, PRODUCTION_ARGON2, assert_error, assert_rfc3339, assert_socket_error,
-    assert_user, block_on, join_new,
+    assert_user, block_on, id, join_new,
 };
 
 on_both_backends!(
-    registration_login_and_logout,
+    registration_returns_the_member_with_the_name_in_lowercase,
+    a_taken_name_is_refused_in_any_case,
+    names_and_passwords_at_the_limits_are_accepted,
+    malformed_usernames_are_refused,
+    weak_or_wrongly_sized_passwords_are_refused_and_make_no_account,
+    registration_needs_both_fields_in_well_formed_json,
+    sign_in_gives_a_token_the_user_and_a_12_hour_expiry,
+    wrong_password_and_unknown_user_get_the_same_401,
+    me_needs_a_valid_bearer_token,
+    logout_ends_that_session_only,
+    logout_needs_a_live_session,
     production_hash_and_login_timing,
     sessions_expire,
 );
 
-fn registration_login_and_logout(backend: Backend) {
-    let env = Env::start(backend, "");
+/// Alice's name as she types it; the server stores it in lowercase.
+const ALICE: &str = "Alice.Smith_1";
+const ALICE_STORED: &str = "alice.smith_1";
 
-    // Registration: 201 with the user, the name stored lowercase.
-    let r = env.register("Alice.Smith_1", PASSWORD);
+/// Registers Alice with [`PASSWORD`]; the 201 body.
+fn register_alice(env: &Env) -> Value {
+    let r = env.register(ALICE, PASSWORD);
     assert_eq!(r.status, 201, "register: {}", r.body);
-    assert_user(&r.body, "alice.smith_1", "member", false);
-    let alice_id = r.str("id");
+    r.body
+}
 
-    for taken in ["alice.smith_1", "ALICE.Smith_1"] {
+/// A server with Alice registered and signed in: the server and her session token.
+fn signed_in_alice(backend: Backend) -> (Env, String) {
+    let env = Env::start(backend, "");
+    register_alice(&env);
+    let token = env.token(ALICE_STORED);
+    (env, token)
+}
+
+fn registration_returns_the_member_with_the_name_in_lowercase(backend: Backend) {
+    let env = Env::start(backend, "");
+    assert_user(&register_alice(&env), ALICE_STORED, "member", false);
+}
+
+fn a_taken_name_is_refused_in_any_case(backend: Backend) {
+    let env = Env::start(backend, "");
+    register_alice(&env);
+    for taken in [ALICE_STORED, "ALICE.Smith_1"] {
         let r = env.register(taken, "another-long-secret");
         assert_error(&r, 409, "conflict", &format!("registering taken {taken}"));
     }
+}
 
-    // Boundaries that are fine.
+fn names_and_passwords_at_the_limits_are_accepted(backend: Backend) {
+    let env = Env::start(backend, "");
     let longest = "a".repeat(32);
     for (name, password) in [
         ("abc", "kq8!vzm2"),
@@ -40,7 +70,10 @@ fn registration_login_and_logout(backend: Backend) {
         assert_eq!(r.status, 201, "register {name}: {}", r.body);
         assert_user(&r.body, name, "member", false);
     }
+}
 
+fn malformed_usernames_are_refused(backend: Backend) {
+    let env = Env::start(backend, "");
     let too_long = "b".repeat(33);
     for bad in [
         "ab",
@@ -55,6 +88,10 @@ fn registration_login_and_logout(backend: Backend) {
         let r = env.register(bad, PASSWORD);
         assert_error(&r, 400, "bad_request", &format!("username {bad:?}"));
     }
+}
+
+fn weak_or_wrongly_sized_passwords_are_refused_and_make_no_account(backend: Backend) {
+    let env = Env::start(backend, "");
     let too_long_password = "q".repeat(129);
     for bad in [
         "short12",
@@ -78,6 +115,10 @@ fn registration_login_and_logout(backend: Backend) {
         "unauthorized",
         "a refused registration makes no account",
     );
+}
+
+fn registration_needs_both_fields_in_well_formed_json(backend: Backend) {
+    let env = Env::start(backend, "");
     for body in [
         json!({}),
         json!({"username": "solo"}),
@@ -94,8 +135,13 @@ fn registration_login_and_logout(backend: Backend) {
         b"{\"username\": ",
     );
     assert_error(&r, 400, "bad_request", "malformed register JSON");
+}
 
-    // Sign-in: a token, the user and the expiry (12 h by default); the name in any case.
+fn sign_in_gives_a_token_the_user_and_a_12_hour_expiry(backend: Backend) {
+    let env = Env::start(backend, "");
+    let alice = register_alice(&env);
+
+    // The name in any case.
     let before = time::OffsetDateTime::now_utc();
     let r = env.login("ALICE.smith_1", PASSWORD);
     assert_eq!(r.status, 200, "login: {}", r.body);
@@ -104,8 +150,8 @@ fn registration_login_and_logout(backend: Backend) {
         .strip_prefix("crs_")
         .unwrap_or_else(|| panic!("a crs_ token, got {token:?}"));
     assert!(secret.len() >= 43, "≥ 256 bits of token, got {token:?}");
-    assert_user(&r.body["user"], "alice.smith_1", "member", false);
-    assert_eq!(r.body["user"]["id"], alice_id.as_str());
+    assert_user(&r.body["user"], ALICE_STORED, "member", false);
+    assert_eq!(r.body["user"]["id"], alice["id"]);
     let expires = assert_rfc3339(&r.body["expiresAt"], "expiresAt");
     let ttl = expires - before;
     assert!(
@@ -113,18 +159,23 @@ fn registration_login_and_logout(backend: Backend) {
             && ttl < time::Duration::hours(12) + time::Duration::minutes(1),
         "a 12 h session, got {ttl}"
     );
+}
 
-    // Unknown user and wrong password: the same 401.
-    let wrong = env.login("alice.smith_1", "not-the-password");
+fn wrong_password_and_unknown_user_get_the_same_401(backend: Backend) {
+    let env = Env::start(backend, "");
+    register_alice(&env);
+    let wrong = env.login(ALICE_STORED, "not-the-password");
     let unknown = env.login("nobody-here", PASSWORD);
     assert_error(&wrong, 401, "unauthorized", "wrong password");
     assert_error(&unknown, 401, "unauthorized", "unknown user");
     assert_eq!(wrong.body, unknown.body, "nothing tells the two apart");
+}
 
-    // /api/me with and without a valid token.
+fn me_needs_a_valid_bearer_token(backend: Backend) {
+    let (env, token) = signed_in_alice(backend);
     let me = env.call("GET", "/api/me", Some(&token), None);
     assert_eq!(me.status, 200, "me: {}", me.body);
-    assert_user(&me.body, "alice.smith_1", "member", false);
+    assert_user(&me.body, ALICE_STORED, "member", false);
     for (auth, what) in [
         (None, "no Authorization header"),
         (Some("Bearer"), "an empty bearer"),
@@ -139,20 +190,32 @@ fn registration_login_and_logout(backend: Backend) {
         let r = env.call_with_authorization("/api/me", auth);
         assert_error(&r, 401, "unauthorized", what);
     }
+}
 
-    // Logout ends that session only.
-    let other = env.token("alice.smith_1");
-    let r = env.call("POST", "/api/auth/logout", Some(&token), None);
+/// Signs out with `token`, asserting the 204 without a body.
+fn logout(env: &Env, token: &str) {
+    let r = env.call("POST", "/api/auth/logout", Some(token), None);
     assert_eq!(r.status, 204, "logout: {}", r.body);
-    assert_eq!(r.body, serde_json::Value::Null, "204 has no body");
+    assert_eq!(r.body, Value::Null, "204 has no body");
+}
+
+fn logout_ends_that_session_only(backend: Backend) {
+    let (env, token) = signed_in_alice(backend);
+    let other = env.token(ALICE_STORED);
+    logout(&env, &token);
     let r = env.call("GET", "/api/me", Some(&token), None);
     assert_error(&r, 401, "unauthorized", "me after logout");
+    let r = env.call("GET", "/api/me", Some(&other), None);
+    assert_eq!(r.status, 200, "another session lives on: {}", r.body);
+}
+
+fn logout_needs_a_live_session(backend: Backend) {
+    let (env, token) = signed_in_alice(backend);
+    logout(&env, &token);
     let r = env.call("POST", "/api/auth/logout", Some(&token), None);
     assert_error(&r, 401, "unauthorized", "logout twice");
     let r = env.call("POST", "/api/auth/logout", None, None);
     assert_error(&r, 401, "unauthorized", "logout without a token");
-    let r = env.call("GET", "/api/me", Some(&other), None);
-    assert_eq!(r.status, 200, "another session lives on: {}", r.body);
 }
 
 fn production_hash_and_login_timing(backend: Backend) {
@@ -250,8 +313,7 @@ fn median(samples: &mut [Duration]) -> Duration {
 fn sessions_expire(backend: Backend) {
     let env = Env::start(backend, "session_ttl_secs = 1");
     let (_, owner_token) = env.member("owner");
-    let room = env.room(&owner_token, json!({"name": "Expiring"}));
-    let room_id = room["id"].as_str().unwrap_or_default().to_owned();
+    let room_id = id(&env.room(&owner_token, json!({"name": "Expiring"})));
 
     let before = time::OffsetDateTime::now_utc();
     let r = env.login("owner", PASSWORD);
@@ -266,7 +328,9 @@ fn sessions_expire(backend: Backend) {
     let me = env.call("GET", "/api/me", Some(&token), None);
     assert_eq!(me.status, 200, "fresh token works: {}", me.body);
 
-    // Time itself is under test here.
+    // A sleep, not a poll: time passing is the behaviour under test. Nothing but the clock
+    // may end these sessions, so the test waits their 1 s lifetime out (with margin) and then
+    // expects every use of them to be refused.
     std::thread::sleep(Duration::from_millis(2500));
 
     for t in [&token, &owner_token] {

@@ -144,6 +144,17 @@ impl Env {
         (user, self.token(username))
     }
 
+    /// Starts a server on `backend` with members registered and signed in under `names`,
+    /// each as `(user, token)`.
+    pub fn with_members<const N: usize>(
+        backend: Backend,
+        names: [&str; N],
+    ) -> (Self, [(Value, String); N]) {
+        let env = Self::start(backend, "");
+        let members = names.map(|name| env.member(name));
+        (env, members)
+    }
+
     /// Signs in with [`PASSWORD`]; the session token.
     pub fn token(&self, username: &str) -> String {
         let r = self.login(username, PASSWORD);
@@ -298,6 +309,11 @@ pub fn items(reply: &Reply) -> Vec<Value> {
         .as_array()
         .unwrap_or_else(|| panic!("items is an array: {}", reply.body))
         .clone()
+}
+
+/// The `id` of a JSON object (a user, room or invite), empty when it has none.
+pub fn id(value: &Value) -> String {
+    value["id"].as_str().unwrap_or_default().to_owned()
 }
 
 /// The values of `field` in `items`.

@@ -1,9 +1,6 @@
 //! Black-box tests of accounts, users, rooms, invites and socket admission over HTTP and the
-//! WebSocket, each scenario run against SQLite and against a real PostgreSQL (the database
+//! WebSocket, each behaviour run against SQLite and against a real PostgreSQL (the database
 //! named by `CONNECT_RIGHT_TEST_POSTGRES`, which `scripts/test.sh` provides).
-
-// A scenario reads top to bottom, so test functions may run past clippy's 80 lines.
-#![allow(clippy::too_many_lines)]
 
 #[path = "../support/mod.rs"]
 mod support;

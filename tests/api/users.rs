@@ -5,17 +5,87 @@ use std::collections::BTreeSet;
 use serde_json::{Value, json};
 
 use crate::harness::{
-    Backend, Env, PASSWORD, all_pages, assert_error, assert_user, field_of, items,
+    Backend, Env, PASSWORD, all_pages, assert_error, assert_user, field_of, id, items,
 };
+use crate::support::api::Reply;
 
-on_both_backends!(admins_manage_users);
+on_both_backends!(
+    // The CLI.
+    the_cli_makes_an_admin_with_the_password_from_the_environment,
+    the_cli_reads_the_password_from_standard_input,
+    the_cli_refuses_a_taken_name_a_common_password_and_no_password,
+    // The list.
+    an_admin_lists_every_user_on_one_page,
+    an_admin_lists_the_users_page_by_page,
+    only_admins_list_users,
+    // Changes.
+    a_member_may_not_change_a_role,
+    an_admin_promotes_a_member_to_admin,
+    a_demoted_admin_is_a_member_again,
+    disabling_a_user_ends_their_sessions_and_refuses_their_sign_in,
+    an_enabled_user_signs_in_again,
+    the_last_active_admin_can_be_neither_demoted_nor_disabled,
+    changing_an_unknown_user_is_not_found,
+    a_change_must_be_a_valid_role_or_disabled_flag,
+);
 
-fn admins_manage_users(backend: Backend) {
+/// A server with an admin made by the CLI, Boss, and two members, Carol and Dave.
+struct Users {
+    env: Env,
+    boss: Value,
+    boss_token: String,
+    carol_id: String,
+    carol_token: String,
+    dave_id: String,
+    dave_token: String,
+}
+
+impl Users {
+    fn start(backend: Backend) -> Self {
+        let (env, [(carol, carol_token), (dave, dave_token)]) =
+            Env::with_members(backend, ["carol", "dave"]);
+        let (boss, boss_token) = env.admin("boss");
+        Self {
+            env,
+            boss,
+            boss_token,
+            carol_id: id(&carol),
+            carol_token,
+            dave_id: id(&dave),
+            dave_token,
+        }
+    }
+
+    /// `PATCH /api/users/USER` as `token`.
+    fn patch(&self, token: &str, user: &str, body: Value) -> Reply {
+        let path = format!("/api/users/{user}");
+        self.env.call("PATCH", &path, Some(token), Some(body))
+    }
+
+    /// Boss changes `user`; the 200 body.
+    fn boss_changes(&self, user: &str, body: Value) -> Value {
+        let r = self.patch(&self.boss_token, user, body.clone());
+        assert_eq!(r.status, 200, "{body}: {}", r.body);
+        r.body
+    }
+
+    /// `GET /api/users` as `token`.
+    fn list(&self, token: Option<&str>) -> Reply {
+        self.env.call("GET", "/api/users", token, None)
+    }
+}
+
+// ── The CLI ──────────────────────────────────────────────────────────────────────────────
+
+fn the_cli_makes_an_admin_with_the_password_from_the_environment(backend: Backend) {
     let env = Env::start(backend, "");
-
-    // The CLI: password from the environment, then from standard input.
-    let (boss, boss_token) = env.admin("boss");
+    // `admin` asserts that the command succeeds and that the admin signs in.
+    let (boss, _) = env.admin("boss");
     assert_user(&boss, "boss", "admin", false);
+}
+
+fn the_cli_reads_the_password_from_standard_input(backend: Backend) {
+    let env = Env::start(backend, "");
     let out = env.admin_cli("Boss2", PASSWORD, true);
     assert!(
         out.status.success(),
@@ -25,8 +95,11 @@ fn admins_manage_users(backend: Backend) {
     let r = env.login("boss2", PASSWORD);
     assert_eq!(r.status, 200, "boss2 signs in: {}", r.body);
     assert_user(&r.body["user"], "boss2", "admin", false);
-    let boss2_id = r.body["user"]["id"].as_str().unwrap_or_default().to_owned();
-    // Refusals: a taken name, a common password, no password at all.
+}
+
+fn the_cli_refuses_a_taken_name_a_common_password_and_no_password(backend: Backend) {
+    let env = Env::start(backend, "");
+    env.admin("boss");
     for (name, password, via_stdin) in [
         ("BOSS", PASSWORD, false),
         ("boss3", "password123", false),
@@ -47,14 +120,19 @@ fn admins_manage_users(backend: Backend) {
             );
         }
     }
+}
 
-    let (carol, carol_token) = env.member("carol");
-    let (dave, dave_token) = env.member("dave");
-    let id = |u: &Value| u["id"].as_str().unwrap_or_default().to_owned();
-    let (carol_id, dave_id, boss_id) = (id(&carol), id(&dave), id(&boss));
+// ── The list ─────────────────────────────────────────────────────────────────────────────
 
-    // The list: admins only.
-    let r = env.call("GET", "/api/users", Some(&boss_token), None);
+/// Adds a second admin, Boss2, to [`Users`]: the list of all four as Boss sees it.
+fn list_of_four(f: &Users) -> Reply {
+    f.env.admin("boss2");
+    f.list(Some(&f.boss_token))
+}
+
+fn an_admin_lists_every_user_on_one_page(backend: Backend) {
+    let f = Users::start(backend);
+    let r = list_of_four(&f);
     let users = items(&r);
     let names: BTreeSet<String> = field_of(&users, "username").into_iter().collect();
     let expected: BTreeSet<String> = ["boss", "boss2", "carol", "dave"]
@@ -72,61 +150,66 @@ fn admins_manage_users(backend: Backend) {
         };
         assert_user(u, name, role, false);
     }
-    let paged = all_pages(&env, "/api/users", &boss_token);
+}
+
+fn an_admin_lists_the_users_page_by_page(backend: Backend) {
+    let f = Users::start(backend);
+    let users = items(&list_of_four(&f));
+    let paged = all_pages(&f.env, "/api/users", &f.boss_token);
     assert_eq!(field_of(&paged, "id"), field_of(&users, "id"), "paging");
+}
+
+fn only_admins_list_users(backend: Backend) {
+    let f = Users::start(backend);
     assert_error(
-        &env.call("GET", "/api/users", Some(&carol_token), None),
+        &f.list(Some(&f.carol_token)),
         403,
         "forbidden",
         "a member lists users",
     );
+    assert_error(&f.list(None), 401, "unauthorized", "anonymous lists users");
+}
+
+// ── Changes ──────────────────────────────────────────────────────────────────────────────
+
+fn a_member_may_not_change_a_role(backend: Backend) {
+    let f = Users::start(backend);
     assert_error(
-        &env.call("GET", "/api/users", None, None),
-        401,
-        "unauthorized",
-        "anonymous lists users",
-    );
-    assert_error(
-        &env.call(
-            "PATCH",
-            &format!("/api/users/{dave_id}"),
-            Some(&carol_token),
-            Some(json!({"role": "admin"})),
-        ),
+        &f.patch(&f.carol_token, &f.dave_id, json!({"role": "admin"})),
         403,
         "forbidden",
         "a member promotes someone",
     );
+}
 
-    // Promote and demote.
-    let patch = |token: &str, user: &str, body: Value| {
-        env.call(
-            "PATCH",
-            &format!("/api/users/{user}"),
-            Some(token),
-            Some(body),
-        )
-    };
-    let r = patch(&boss_token, &dave_id, json!({"role": "admin"}));
-    assert_eq!(r.status, 200, "promote: {}", r.body);
-    assert_user(&r.body, "dave", "admin", false);
-    let r = env.call("GET", "/api/users", Some(&dave_token), None);
+fn an_admin_promotes_a_member_to_admin(backend: Backend) {
+    let f = Users::start(backend);
+    let dave = f.boss_changes(&f.dave_id, json!({"role": "admin"}));
+    assert_user(&dave, "dave", "admin", false);
+    let r = f.list(Some(&f.dave_token));
     assert_eq!(r.status, 200, "dave is an admin now: {}", r.body);
-    let r = patch(&dave_token, &dave_id, json!({"role": "member"}));
+}
+
+fn a_demoted_admin_is_a_member_again(backend: Backend) {
+    let f = Users::start(backend);
+    f.boss_changes(&f.dave_id, json!({"role": "admin"}));
+    // Dave steps down himself.
+    let r = f.patch(&f.dave_token, &f.dave_id, json!({"role": "member"}));
     assert_eq!(r.status, 200, "demote: {}", r.body);
     assert_user(&r.body, "dave", "member", false);
     assert_error(
-        &env.call("GET", "/api/users", Some(&dave_token), None),
+        &f.list(Some(&f.dave_token)),
         403,
         "forbidden",
         "dave is a member again",
     );
+}
 
-    // Disabling ends the sessions and refuses sign-in; enabling lets it in again.
-    let r = patch(&boss_token, &carol_id, json!({"disabled": true}));
-    assert_eq!(r.status, 200, "disable: {}", r.body);
-    assert_user(&r.body, "carol", "member", true);
-    let r = env.call("GET", "/api/me", Some(&carol_token), None);
+fn disabling_a_user_ends_their_sessions_and_refuses_their_sign_in(backend: Backend) {
+    let f = Users::start(backend);
+    let carol = f.boss_changes(&f.carol_id, json!({"disabled": true}));
+    assert_user(&carol, "carol", "member", true);
+    let r = f.env.call("GET", "/api/me", Some(&f.carol_token), None);
     assert!(
         matches!(
             (r.status, r.error_code()),
@@ -137,45 +220,54 @@ fn admins_manage_users(backend: Backend) {
         r.body
     );
     assert_error(
-        &env.login("carol", PASSWORD),
+        &f.env.login("carol", PASSWORD),
         403,
         "forbidden",
         "a disabled user signs in",
     );
     assert_error(
-        &env.login("carol", "wrong-password"),
+        &f.env.login("carol", "wrong-password"),
         401,
         "unauthorized",
         "a disabled user with a wrong password learns nothing more",
     );
-    let r = patch(&boss_token, &carol_id, json!({"disabled": false}));
-    assert_eq!(r.status, 200, "enable: {}", r.body);
-    assert_user(&r.body, "carol", "member", false);
-    assert_eq!(env.login("carol", PASSWORD).status, 200, "enabled again");
+}
 
-    // The last active admin can be neither demoted nor disabled.
-    let r = patch(&boss_token, &boss2_id, json!({"disabled": true}));
-    assert_eq!(r.status, 200, "disable boss2: {}", r.body);
-    assert_user(&r.body, "boss2", "admin", true);
+fn an_enabled_user_signs_in_again(backend: Backend) {
+    let f = Users::start(backend);
+    f.boss_changes(&f.carol_id, json!({"disabled": true}));
+    let carol = f.boss_changes(&f.carol_id, json!({"disabled": false}));
+    assert_user(&carol, "carol", "member", false);
+    assert_eq!(f.env.login("carol", PASSWORD).status, 200, "enabled again");
+}
+
+fn the_last_active_admin_can_be_neither_demoted_nor_disabled(backend: Backend) {
+    let f = Users::start(backend);
+    let (boss2, _) = f.env.admin("boss2");
+    let boss2 = f.boss_changes(&id(&boss2), json!({"disabled": true}));
+    assert_user(&boss2, "boss2", "admin", true);
+    let boss_id = id(&f.boss);
     assert_error(
-        &patch(&boss_token, &boss_id, json!({"role": "member"})),
+        &f.patch(&f.boss_token, &boss_id, json!({"role": "member"})),
         409,
         "conflict",
         "demoting the last active admin",
     );
     assert_error(
-        &patch(&boss_token, &boss_id, json!({"disabled": true})),
+        &f.patch(&f.boss_token, &boss_id, json!({"disabled": true})),
         409,
         "conflict",
         "disabling the last active admin",
     );
-    let me = env.call("GET", "/api/me", Some(&boss_token), None);
+    let me = f.env.call("GET", "/api/me", Some(&f.boss_token), None);
     assert_user(&me.body, "boss", "admin", false);
+}
 
-    // Bad requests.
+fn changing_an_unknown_user_is_not_found(backend: Backend) {
+    let f = Users::start(backend);
     assert_error(
-        &patch(
-            &boss_token,
+        &f.patch(
+            &f.boss_token,
             "0190aaaa-0000-7000-8000-000000000000",
             json!({"role": "admin"}),
         ),
@@ -184,11 +276,15 @@ fn admins_manage_users(backend: Backend) {
         "unknown user id",
     );
     assert_error(
-        &patch(&boss_token, "no-such-user", json!({"role": "admin"})),
+        &f.patch(&f.boss_token, "no-such-user", json!({"role": "admin"})),
         404,
         "not_found",
         "malformed user id",
     );
+}
+
+fn a_change_must_be_a_valid_role_or_disabled_flag(backend: Backend) {
+    let f = Users::start(backend);
     for body in [
         json!({}),
         json!({"nickname": "x"}),
@@ -198,12 +294,13 @@ fn admins_manage_users(backend: Backend) {
         json!({"role": null}),
     ] {
         assert_error(
-            &patch(&boss_token, &dave_id, body.clone()),
+            &f.patch(&f.boss_token, &f.dave_id, body.clone()),
             400,
             "bad_request",
             &format!("patch {body}"),
         );
     }
-    let r = env.call("GET", "/api/me", Some(&dave_token), None);
+    // Nothing changed.
+    let r = f.env.call("GET", "/api/me", Some(&f.dave_token), None);
     assert_user(&r.body, "dave", "member", false);
 }

@@ -196,15 +196,7 @@ impl GstPeer {
         let answer =
             gst_webrtc::WebRTCSessionDescription::new(gst_webrtc::WebRTCSDPType::Answer, message);
         webrtc.emit_by_name::<()>("set-remote-description", &[&answer, &None::<gst::Promise>]);
-        let expected = if options.viewer {
-            "sendonly"
-        } else {
-            "sendrecv"
-        };
-        let directions = signalling::media_directions(&answer_sdp);
-        if directions.len() != 2 || directions.iter().any(|(_, d)| d != expected) {
-            bail!("{name}: the answer is not {expected} audio+video: {directions:?}\n{answer_sdp}");
-        }
+        check_directions(name, &answer_sdp, options.viewer)?;
 
         Ok(GstPeer {
             name: name.to_owned(),
@@ -482,6 +474,16 @@ impl PeerOptions {
 }
 
 /// Stops the pipeline when dropped, also when `join` fails half way.
+/// The answer must send to a viewer on both m-lines, and send and receive for anyone else.
+fn check_directions(name: &str, answer_sdp: &str, viewer: bool) -> Result<()> {
+    let expected = if viewer { "sendonly" } else { "sendrecv" };
+    let directions = signalling::media_directions(answer_sdp);
+    if directions.len() != 2 || directions.iter().any(|(_, d)| d != expected) {
+        bail!("{name}: the answer is not {expected} audio+video: {directions:?}\n{answer_sdp}");
+    }
+    Ok(())
+}
+
 struct PipelineGuard(gst::Pipeline);
 
 impl std::ops::Deref for PipelineGuard {
