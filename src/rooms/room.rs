@@ -46,6 +46,7 @@ impl Member {
     }
 }
 
+mod arrivals;
 mod broadcast;
 mod media_events;
 mod mixing;
@@ -338,58 +339,6 @@ impl Room {
             tracing::warn!(%err, "auto-record did not start");
         }
         Ok(id)
-    }
-
-    /// Refuses a join the room has no place for. Viewers have their own, larger limit: they
-    /// cost no decode and no tile.
-    fn check_space(&self, request: &JoinRequest) -> Result<(), RoomError> {
-        let viewer = request.role == Role::Viewer;
-        let (limit, present) = if viewer {
-            (self.settings.max_viewers, self.count_viewers())
-        } else {
-            (
-                request.limit.min(self.settings.max_participants),
-                self.members.len() - self.count_viewers(),
-            )
-        };
-        if present < limit {
-            Ok(())
-        } else if viewer {
-            Err(RoomError::ViewersFull(limit))
-        } else {
-            Err(RoomError::Full(limit))
-        }
-    }
-
-    /// A joiner (or a reconnecting client) learns what is on: a recording, broadcasts, the
-    /// layout and its active speaker.
-    fn welcome(&mut self, id: Uuid) {
-        self.tell_recording_state(id);
-        self.tell_broadcast_state(id);
-        self.send(
-            id,
-            RoomEvent::Layout {
-                layout: self.layout.clone(),
-                speaker: self.active_speaker(),
-            },
-        );
-    }
-
-    async fn check_liveness(&mut self) {
-        let timeout_ms = self.settings.liveness_timeout_secs * 1000;
-        let silent = self
-            .media
-            .as_ref()
-            .map(|media| media.silent_members(timeout_ms))
-            .unwrap_or_default();
-        for id in silent {
-            tracing::info!(participant = %id, "no media for {timeout_ms} ms; removing");
-            let msg = Refusal::new(
-                ErrorCode::Internal,
-                "no media received from you; disconnected",
-            );
-            self.remove(id, Some(msg)).await;
-        }
     }
 
     /// Removes a member and all its media; tells it why first when `reason` is given.
