@@ -11,14 +11,15 @@ use futures::SinkExt;
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
 
-use support::analysis::{CANVAS, Frame, tile_report};
-use support::api::{call, member_token};
-use support::gst_peer::VideoCodec;
+use support::analysis::{CANVAS, Frame, poll_async, tile_report, wait_until_async};
+use support::api::{TestRoom, call, member_token};
+use support::gst_peer::{GstPeer, VideoCodec};
 use support::http::{get, header};
 use support::media_probe;
+use support::recordings::settled;
 use support::scenes::{green_and_blue, green_blue_grid};
 use support::server::TestServer;
-use support::watcher::next_of_any;
+use support::watcher::{self, next_of_any};
 
 const RECORD_FOR: Duration = Duration::from_secs(10);
 
@@ -48,43 +49,41 @@ fn frame_at(path: &std::path::Path, secs: f64) -> Frame {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_ten_second_recording_is_playable_complete_and_served_to_the_right_people() {
+/// A server with Green and Blue in room `name`, and a member who is not in it.
+async fn live_room(name: &str) -> (TestServer, TestRoom, String, (GstPeer, GstPeer)) {
     let server = TestServer::start().expect("server starts");
-    let base = server.url();
-    let room = server.room("owner", "recorded").expect("room set up");
-    let (green, blue) = green_and_blue(&server, &room.guest(), VideoCodec::H264).await;
-    let tiles = green_blue_grid();
+    let room = server.room("owner", name).expect("room set up");
+    let peers = green_and_blue(&server, &room.guest(), VideoCodec::H264).await;
+    let other = member_token(&server.url(), "stranger").expect("another member");
+    (server, room, other, peers)
+}
 
+/// The API path of recording `id`.
+fn recording_path(id: &str) -> String {
+    format!("/api/recordings/{id}")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_the_owner_starts_a_recording_and_everyone_in_the_room_is_told_of_its_start_and_stop()
+{
+    let (server, room, other, _peers) = live_room("recorded").await;
+    let base = server.url();
     // A watcher on the socket is told when recording starts and stops.
-    let (mut watcher, _) = tokio_tungstenite::connect_async(server.ws_url())
-        .await
-        .expect("socket");
-    let join = json!({"type":"join","room":room.id,"name":"Watcher","token":room.guest_token});
-    watcher
-        .send(Message::Text(join.to_string()))
-        .await
-        .expect("sent");
+    let mut watcher = watcher::join(&server.ws_url(), &room.id, &room.guest_token, "Watcher").await;
 
     // Only the owner (or an admin) may start it by API; a participant on the socket may not.
-    let other = member_token(&base, "stranger").expect("another member");
     let path = format!("/api/rooms/{}/recording", room.id);
     let r = call(&base, "POST", &path, Some(&other), None).expect("reply");
     assert_eq!(r.status, 403, "{:?}", r.body);
+    let start = json!({"type":"recording","action":"start"});
     watcher
-        .send(Message::Text(
-            json!({"type":"recording","action":"start"}).to_string(),
-        ))
+        .send(Message::Text(start.to_string()))
         .await
         .expect("sent");
     let refused = next_of_any(&mut watcher, &["error"]).await;
     assert_eq!(refused["code"], "forbidden", "{refused}");
 
-    let r = call(&base, "POST", &path, Some(&room.owner_token), None).expect("reply");
-    assert_eq!(r.status, 201, "{:?}", r.body);
-    let id = r.str("id");
-    assert_eq!(r.body["status"], "recording");
-    let started = Instant::now();
+    let id = start_as_owner(&base, &room);
     let told = next_of_any(&mut watcher, &["recording"]).await;
     assert_eq!(
         (told["state"].as_str(), told["recordingId"].as_str()),
@@ -94,13 +93,7 @@ async fn a_ten_second_recording_is_playable_complete_and_served_to_the_right_peo
     assert_eq!(again.status, 409, "a second start is a conflict");
 
     // Someone who joins while the recording runs is told at once.
-    let (mut late, _) = tokio_tungstenite::connect_async(server.ws_url())
-        .await
-        .expect("socket");
-    let join = json!({"type":"join","room":room.id,"name":"Late","token":room.guest_token});
-    late.send(Message::Text(join.to_string()))
-        .await
-        .expect("sent");
+    let mut late = watcher::join(&server.ws_url(), &room.id, &room.guest_token, "Late").await;
     let told_late = next_of_any(&mut late, &["recording"]).await;
     assert_eq!(
         (
@@ -112,25 +105,67 @@ async fn a_ten_second_recording_is_playable_complete_and_served_to_the_right_peo
     );
     drop(late);
 
-    tokio::time::sleep(RECORD_FOR.saturating_sub(started.elapsed())).await;
-    let r = call(&base, "DELETE", &path, Some(&room.owner_token), None).expect("reply");
-    assert_eq!(r.status, 200, "{:?}", r.body);
+    stop_as_owner(&base, &room);
     let told = next_of_any(&mut watcher, &["recording"]).await;
     assert_eq!(told["state"], "stopped");
+}
 
-    // Finalised into an MP4 within a few seconds.
-    let rec_path = format!("/api/recordings/{id}");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let view = loop {
-        let r = call(&base, "GET", &rec_path, Some(&room.owner_token), None).expect("reply");
-        assert_eq!(r.status, 200, "{:?}", r.body);
-        if r.body["status"] == "ready" {
-            break r.body;
-        }
-        assert_ne!(r.body["status"], "failed", "{:?}", r.body);
-        assert!(Instant::now() < deadline, "not ready: {:?}", r.body);
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    };
+/// Starts recording `room` by API as its owner; returns the recording's id.
+fn start_as_owner(base: &str, room: &TestRoom) -> String {
+    let path = format!("/api/rooms/{}/recording", room.id);
+    let r = call(base, "POST", &path, Some(&room.owner_token), None).expect("reply");
+    assert_eq!(r.status, 201, "{:?}", r.body);
+    assert_eq!(r.body["status"], "recording");
+    r.str("id")
+}
+
+/// Stops recording `room` by API as its owner.
+fn stop_as_owner(base: &str, room: &TestRoom) {
+    let path = format!("/api/rooms/{}/recording", room.id);
+    let r = call(base, "DELETE", &path, Some(&room.owner_token), None).expect("reply");
+    assert_eq!(r.status, 200, "{:?}", r.body);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_ten_second_recording_is_playable_complete_and_served_to_the_right_people() {
+    let (server, room, other, peers) = live_room("recorded").await;
+    let base = server.url();
+    let id = start_as_owner(&base, &room);
+    let started = Instant::now();
+    // The measurement: let 10 s of the room accumulate in the recording.
+    tokio::time::sleep(RECORD_FOR.saturating_sub(started.elapsed())).await;
+    stop_as_owner(&base, &room);
+
+    let view = finalised(&server, &room, &id).await;
+    let file_url = format!("{base}{}/file", recording_path(&id));
+    let body = downloaded_with_ranges(&file_url, &room.owner_token, &view);
+    let seconds = check_recorded_media(&body);
+    check_who_may_fetch(&base, &id, &other);
+    plays_to_the_end_through_a_signed_link(&base, &id, &room.owner_token, seconds, body.len());
+    check_listing(&base, &room, &other);
+
+    // Deleting removes the row and the file.
+    let rec_path = recording_path(&id);
+    let r = call(&base, "DELETE", &rec_path, Some(&room.owner_token), None).expect("reply");
+    assert_eq!(r.status, 204);
+    let r = call(&base, "GET", &rec_path, Some(&room.owner_token), None).expect("reply");
+    assert_eq!(r.status, 404);
+    assert!(
+        !server
+            .data_dir()
+            .join("recordings")
+            .join(format!("{id}.mp4"))
+            .exists()
+    );
+    drop(peers);
+}
+
+/// Finalised into an MP4 within a few seconds, 10 ± 1 s long, with both participants in its
+/// timeline; returns the recording's row.
+async fn finalised(server: &TestServer, room: &TestRoom, id: &str) -> Value {
+    let view = settled(server, &room.owner_token, id).await;
+    assert_ne!(view["status"], "failed", "{view:?}");
+    assert_eq!(view["status"], "ready", "not ready: {view:?}");
     let duration_ms = view["durationMs"].as_i64().unwrap_or(0);
     println!("recording {id}: {duration_ms} ms, {} bytes", view["bytes"]);
     assert!(
@@ -147,10 +182,12 @@ async fn a_ten_second_recording_is_playable_complete_and_served_to_the_right_peo
         names.contains(&"Green") && names.contains(&"Blue"),
         "timeline: {names:?}"
     );
+    view
+}
 
-    // Download with the owner's token: the whole file, then ranges.
-    let file_url = format!("{base}{rec_path}/file");
-    let (status, headers, body) = get(&file_url, Some(&room.owner_token), None);
+/// The owner downloads the whole file as an attachment, then ranges of it; returns the file.
+fn downloaded_with_ranges(file_url: &str, token: &str, view: &Value) -> Vec<u8> {
+    let (status, headers, body) = get(file_url, Some(token), None);
     assert_eq!(status, 200);
     assert_eq!(header(&headers, "content-type"), "video/mp4");
     assert!(
@@ -159,28 +196,24 @@ async fn a_ten_second_recording_is_playable_complete_and_served_to_the_right_peo
     );
     assert_eq!(Some(body.len() as i64), view["bytes"].as_i64());
     let len = body.len();
-    let (s, h, part) = get(&file_url, Some(&room.owner_token), Some("bytes=0-99"));
+    let (s, h, part) = get(file_url, Some(token), Some("bytes=0-99"));
     assert_eq!((s, part.as_slice()), (206, &body[..100]));
     assert_eq!(header(&h, "content-range"), format!("bytes 0-99/{len}"));
-    let (s, _, part) = get(&file_url, Some(&room.owner_token), Some("bytes=-100"));
+    let (s, _, part) = get(file_url, Some(token), Some("bytes=-100"));
     assert_eq!((s, part.as_slice()), (206, &body[len - 100..]));
-    let (s, _, part) = get(
-        &file_url,
-        Some(&room.owner_token),
-        Some(&format!("bytes={}-", len - 10)),
-    );
+    let (s, _, part) = get(file_url, Some(token), Some(&format!("bytes={}-", len - 10)));
     assert_eq!((s, part.as_slice()), (206, &body[len - 10..]));
-    let (s, _, _) = get(
-        &file_url,
-        Some(&room.owner_token),
-        Some(&format!("bytes={}-", len + 10)),
-    );
+    let (s, _, _) = get(file_url, Some(token), Some(&format!("bytes={}-", len + 10)));
     assert_eq!(s, 416, "a range past the end is unsatisfiable");
+    body
+}
 
-    // What the file holds: H.264 and Opus, 10 ± 1 s, decodable to the end, both tiles.
+/// What the file holds: H.264 and audio, 10 ± 1 s, decodable to the end, both tiles; returns
+/// its duration as ffprobe reads it.
+fn check_recorded_media(body: &[u8]) -> f64 {
     let dir = tempfile::tempdir().expect("temp dir");
     let mp4 = dir.path().join("rec.mp4");
-    std::fs::write(&mp4, &body).expect("saved");
+    std::fs::write(&mp4, body).expect("saved");
     let (streams, seconds) = probe(&mp4);
     assert!(
         streams.contains(&("video".into(), "h264".into())),
@@ -193,35 +226,44 @@ async fn a_ten_second_recording_is_playable_complete_and_served_to_the_right_peo
     );
     media_probe::assert_decodes_cleanly(&mp4);
     let frame = frame_at(&mp4, 5.0);
-    tile_report(&frame, &tiles).unwrap_or_else(|e| panic!("the recorded composite: {e}"));
+    tile_report(&frame, &green_blue_grid())
+        .unwrap_or_else(|e| panic!("the recorded composite: {e}"));
+    seconds
+}
 
-    // Who may fetch it: not another member, not anonymous; a signed link works without a
-    // header, a tampered one does not.
-    let r = call(&base, "GET", &rec_path, Some(&other), None).expect("reply");
+/// Not another member, not anonymous: neither the row nor the file.
+fn check_who_may_fetch(base: &str, id: &str, other: &str) {
+    let rec_path = recording_path(id);
+    let file_url = format!("{base}{rec_path}/file");
+    let r = call(base, "GET", &rec_path, Some(other), None).expect("reply");
     assert_eq!(r.status, 403);
-    let r = call(&base, "GET", &rec_path, None, None).expect("reply");
+    let r = call(base, "GET", &rec_path, None, None).expect("reply");
     assert_eq!(r.status, 401);
     assert_eq!(get(&file_url, None, None).0, 401);
-    assert_eq!(get(&file_url, Some(&other), None).0, 403);
-    let r = call(
-        &base,
-        "POST",
-        &format!("{rec_path}/link"),
-        Some(&room.owner_token),
-        None,
-    )
-    .expect("reply");
+    assert_eq!(get(&file_url, Some(other), None).0, 403);
+}
+
+/// A signed link works without a header (a `<video>` element of a page of the server plays
+/// the `seconds` long, `len` byte file to the end through it); a tampered one does not.
+fn plays_to_the_end_through_a_signed_link(
+    base: &str,
+    id: &str,
+    owner: &str,
+    seconds: f64,
+    len: usize,
+) {
+    let link = format!("{}/link", recording_path(id));
+    let r = call(base, "POST", &link, Some(owner), None).expect("reply");
     assert_eq!(r.status, 200, "{:?}", r.body);
     let signed = format!("{base}{}", r.str("url"));
     let (s, _, signed_body) = get(&signed, None, None);
     assert_eq!((s, signed_body.len()), (200, len));
-    // A <video> element of a page of the server plays it to the end through the link.
     let played = Command::new("node")
         .arg(concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/tests/browser/play_video.mjs"
         ))
-        .args(["--origin", &base, "--src", &r.str("url")])
+        .args(["--origin", base, "--src", &r.str("url")])
         .output()
         .expect("node runs");
     let report: Value = serde_json::from_slice(&played.stdout).unwrap_or_else(|_| {
@@ -243,8 +285,13 @@ async fn a_ten_second_recording_is_playable_complete_and_served_to_the_right_peo
         .replace("sig=", "sig=0")
         .replacen("sig=00", "sig=01", 1);
     assert_eq!(get(&tampered, None, None).0, 403);
+}
+
+/// The owner's list has the recording, another member's has not; the list filters by room
+/// and date.
+fn check_listing(base: &str, room: &TestRoom, other: &str) {
     let r = call(
-        &base,
+        base,
         "GET",
         "/api/recordings",
         Some(&room.owner_token),
@@ -252,16 +299,15 @@ async fn a_ten_second_recording_is_playable_complete_and_served_to_the_right_peo
     )
     .expect("reply");
     assert_eq!(r.body["items"].as_array().map(Vec::len), Some(1));
-    let r = call(&base, "GET", "/api/recordings", Some(&other), None).expect("reply");
+    let r = call(base, "GET", "/api/recordings", Some(other), None).expect("reply");
     assert_eq!(
         r.body["items"].as_array().map(Vec::len),
         Some(0),
         "not another member's"
     );
-    // Filters by room and date.
     let count = |query: &str| {
         let path = format!("/api/recordings?{query}");
-        let r = call(&base, "GET", &path, Some(&room.owner_token), None).expect("reply");
+        let r = call(base, "GET", &path, Some(&room.owner_token), None).expect("reply");
         (
             r.status,
             r.body["items"].as_array().map(Vec::len).unwrap_or(0),
@@ -273,20 +319,6 @@ async fn a_ten_second_recording_is_playable_complete_and_served_to_the_right_peo
     assert_eq!(count("from=2999-01-01T00:00:00Z"), (200, 0));
     assert_eq!(count("to=2000-01-01T00:00:00Z"), (200, 0));
     assert_eq!(count("from=yesterday").0, 400);
-
-    // Deleting removes the row and the file.
-    let r = call(&base, "DELETE", &rec_path, Some(&room.owner_token), None).expect("reply");
-    assert_eq!(r.status, 204);
-    let r = call(&base, "GET", &rec_path, Some(&room.owner_token), None).expect("reply");
-    assert_eq!(r.status, 404);
-    assert!(
-        !server
-            .data_dir()
-            .join("recordings")
-            .join(format!("{id}.mp4"))
-            .exists()
-    );
-    drop((green, blue));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -332,24 +364,19 @@ async fn an_auto_record_room_records_each_session_once_until_everyone_leaves() {
         Value::Null,
         "started by the room, not a person"
     );
+    // The measurement: let 3 s of the session accumulate in the recording.
     tokio::time::sleep(Duration::from_secs(3)).await;
 
     // The last one out finishes it.
     green.leave().await.expect("green leaves");
     blue.leave().await.expect("blue leaves");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let done = loop {
-        let items = list();
-        if items[0]["status"] == "ready" {
-            break items[0].clone();
-        }
-        assert!(
-            Instant::now() < deadline,
-            "not finished: {items:?}\n{}",
-            server.log_tail(60)
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    };
+    let mut items = Vec::new();
+    let done = poll_async(Duration::from_secs(20), Duration::from_millis(200), || {
+        items = list();
+        (items[0]["status"] == "ready").then(|| items[0].clone())
+    })
+    .await;
+    let done = done.unwrap_or_else(|| panic!("not finished: {items:?}\n{}", server.log_tail(60)));
     let events: Vec<(String, String)> = done["participants"]
         .as_array()
         .into_iter()
@@ -400,8 +427,12 @@ async fn an_auto_record_room_records_each_session_once_until_everyone_leaves() {
         206,
         "fresh link works"
     );
-    tokio::time::sleep(Duration::from_millis(2_100)).await;
+    let expired = wait_until_async(Duration::from_secs(5), || {
+        get(&signed, None, Some("bytes=0-9")).0 != 206
+    })
+    .await;
     let (status, _, body) = get(&signed, None, None);
+    assert!(expired, "the link still works after 5 s");
     assert_eq!(
         status,
         403,

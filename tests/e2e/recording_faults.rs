@@ -7,35 +7,12 @@ use crate::support;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use serde_json::Value;
-
 use support::api::{TestRoom, call};
 use support::gst_peer::VideoCodec;
 use support::media_probe;
+use support::recordings::settled;
 use support::scenes::green_and_blue;
 use support::server::TestServer;
-
-/// The recording's row once it has left `recording`/`finalizing`.
-async fn settled(server: &TestServer, token: &str, id: &str) -> Value {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let r = call(
-            &server.url(),
-            "GET",
-            &format!("/api/recordings/{id}"),
-            Some(token),
-            None,
-        )
-        .expect("reply");
-        assert_eq!(r.status, 200, "{:?}", r.body);
-        let status = r.body["status"].as_str().unwrap_or("").to_owned();
-        if !matches!(status.as_str(), "recording" | "finalizing") {
-            return r.body;
-        }
-        assert!(Instant::now() < deadline, "still {status}");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-}
 
 /// Seconds of media ffprobe finds in the served file, after ffmpeg decoded it cleanly.
 fn playable_seconds(server: &TestServer, token: &str, id: &str) -> f64 {
@@ -68,6 +45,7 @@ async fn a_recording_cut_by_sigkill_is_recovered_at_the_next_start() {
     for (round, record_ms) in [3_300u64, 5_700, 4_450].into_iter().enumerate() {
         let peers = green_and_blue(&server, &room.guest(), VideoCodec::H264).await;
         let (id, started) = start_recording(&server, &room);
+        // The measurement: the kill comes `record_ms` into the recording.
         tokio::time::sleep(Duration::from_millis(record_ms)).await;
         let recorded = started.elapsed();
         server.kill_hard().expect("killed");
@@ -101,6 +79,7 @@ async fn sigterm_finishes_the_recording_and_exits_within_fifteen_seconds() {
     let room = server.room("owner", "orderly").expect("room set up");
     let peers = green_and_blue(&server, &room.guest(), VideoCodec::H264).await;
     let (id, started) = start_recording(&server, &room);
+    // The measurement: 4 s of recording for SIGTERM to finish.
     tokio::time::sleep(Duration::from_secs(4)).await;
     let recorded = started.elapsed();
     let took = server
@@ -175,7 +154,7 @@ async fn an_unwritable_recordings_folder_fails_the_recording_and_the_room_carrie
     println!("failed recording's reason: {reason}");
     assert!(!reason.is_empty());
 
-    // The room never noticed.
+    // The room never noticed: 2 s more of it are measured.
     tokio::time::sleep(Duration::from_secs(2)).await;
     let frames = green.frames_since(since);
     let gap = green.max_gap_since(since);
@@ -231,7 +210,8 @@ async fn a_full_disk_fails_the_recording_and_the_room_carries_on() {
     assert_eq!(view["status"], "failed", "{view}");
     assert!(!reason.is_empty());
 
-    // The room never noticed; and it can be asked again (and fails again, cleanly).
+    // The room never noticed (1 s more of it is measured); and it can be asked again (and
+    // fails again, cleanly).
     tokio::time::sleep(Duration::from_secs(1)).await;
     let frames = green.frames_since(since);
     let gap = green.max_gap_since(since);

@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use support::analysis::wait_until_async;
+use support::analysis::{wait_until, wait_until_async};
 use support::api::invite;
 use support::gst_peer::{GstPeer, PeerOptions, VideoCodec};
 use support::netns::{ClientHost, HOST_IP};
@@ -135,12 +135,11 @@ impl Drop for ShapedViewer {
         if let Some(mut stdin) = self.stdin.take() {
             let _ = writeln!(stdin, "quit");
         }
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while Instant::now() < deadline {
-            if matches!(self.child.try_wait(), Ok(Some(_))) {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(100));
+        let exited = wait_until(Duration::from_secs(5), || {
+            matches!(self.child.try_wait(), Ok(Some(_)))
+        });
+        if exited {
+            return;
         }
         let _ = self.child.kill();
         let _ = self.child.wait();

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use support::analysis::tone_levels;
+use support::analysis::{poll_async, tone_levels};
 use support::api::{Reply, TestRoom, call, member_token};
 use support::gst_peer::VideoCodec;
 use support::media_probe::{audio_samples, streams};
@@ -53,9 +53,8 @@ impl Status {
     /// reply and the states and attempt counts seen on the way.
     async fn until(&self, secs: u64, done: impl Fn(&Value) -> bool) -> (Value, Vec<Value>) {
         let limit = Duration::from_secs(secs);
-        let deadline = Instant::now() + limit;
         let mut seen = Vec::new();
-        loop {
+        let reached = poll_async(limit, Duration::from_millis(250), || {
             let r = call(&self.base, "GET", &self.path, Some(&self.token), None).expect("reply");
             assert_eq!(r.status, 200, "{:?}", r.body);
             // One entry per state and attempt (retryInMs changes on every poll).
@@ -63,14 +62,12 @@ impl Status {
             if seen.last() != Some(&step) {
                 seen.push(step);
             }
-            if done(&r.body) {
-                return (r.body, seen);
-            }
-            assert!(
-                Instant::now() < deadline,
-                "not reached in {limit:?}; seen {seen:?}"
-            );
-            tokio::time::sleep(Duration::from_millis(250)).await;
+            done(&r.body).then_some(r.body)
+        })
+        .await;
+        match reached {
+            Some(body) => (body, seen),
+            None => panic!("not reached in {limit:?}; seen {seen:?}"),
         }
     }
 }
@@ -238,6 +235,7 @@ async fn a_dropped_rtmp_server_is_reported_and_the_push_stops_when_the_room_empt
     let told = watcher::next_of(&mut watcher, "broadcast").await;
     assert_eq!(told["rtmp"], "retrying");
     let since = Instant::now();
+    // The measurement: 3 s of the room during the outage.
     tokio::time::sleep(Duration::from_secs(3)).await;
     let fps = green.frames_since(since) as f64 / since.elapsed().as_secs_f64();
     println!("green during the outage: {fps:.1} fps");

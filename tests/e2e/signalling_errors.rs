@@ -169,6 +169,7 @@ async fn bad_input_gets_clear_errors_and_the_room_carries_on() {
     assert!(answer["sdp"].as_str().unwrap_or("").starts_with("v=0"));
     expect_error(&mut ws, json!({"type":"ice","candidate":"candidate:1 1 UDP 1 127.0.0.1 9 typ host","sdpMLineIndex":7}).to_string(), "bad_request").await;
 
+    // The measurement: the steady peer's 4 s from the offer on.
     tokio::time::sleep_until((since + Duration::from_secs(4)).into()).await;
     let frames = peer.frames_since(since);
     let gap = peer.max_gap_since(since);

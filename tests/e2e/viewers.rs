@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use support::analysis::{tile_report, wait_until_async};
 use support::api::{Refusal, assert_refusals, assert_unknown_session, call, call_raw, invite};
 use support::gst_peer::{GstPeer, PeerOptions, VideoCodec};
-use support::scenes::{BLUE_HZ, GREEN_HZ, green_and_blue, green_blue_grid, shows};
+use support::scenes::{BLUE_HZ, GREEN_HZ, green_and_blue, green_blue_grid, levels_once, shows};
 use support::server::TestServer;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -55,12 +55,13 @@ async fn a_socket_viewer_sees_the_composite_hears_everyone_and_takes_no_tile() {
     assert_eq!((stats.width, stats.height), (1280, 720));
 
     // The full mix: both participants' tones (each participant hears only the other one).
-    tokio::time::sleep(Duration::from_secs(1)).await;
-    let levels = viewer
-        .audio_levels(&[GREEN_HZ as f64, BLUE_HZ as f64])
+    let both = |levels: &[f64]| levels.iter().all(|db| *db > -30.0);
+    let freqs = [GREEN_HZ as f64, BLUE_HZ as f64];
+    let levels = levels_once(&viewer, &freqs, Duration::from_secs(5), both)
+        .await
         .expect("enough audio");
     assert!(
-        levels.iter().all(|db| *db > -30.0),
+        both(&levels),
         "the viewer hears both tones: {levels:?} dBFS"
     );
 
@@ -73,6 +74,7 @@ async fn a_socket_viewer_sees_the_composite_hears_everyone_and_takes_no_tile() {
 
     // Frames keep flowing to the viewer at the real output settings.
     let since = Instant::now();
+    // The measurement: 3 s of frames.
     tokio::time::sleep(Duration::from_secs(3)).await;
     let frames = viewer.frames_since(since);
     let gap = viewer.max_gap_since(since);

@@ -13,7 +13,7 @@ use support::api::{
     member_token,
 };
 use support::gst_peer::{GstPeer, VideoCodec};
-use support::scenes::{GREEN_HZ, shows};
+use support::scenes::{GREEN_HZ, levels_once, shows};
 use support::server::TestServer;
 
 /// The publisher's tone.
@@ -108,10 +108,11 @@ async fn publish_and_check(
         green.roster_roles()
     );
 
-    // Green's mix-minus has the publisher's tone (and not Green's own).
-    tokio::time::sleep(Duration::from_secs(1)).await;
-    let levels = green
-        .audio_levels(&[PUBLISHER_HZ as f64, GREEN_HZ as f64])
+    // Green's mix-minus has the publisher's tone (and not Green's own), judged once the
+    // publisher's tone has reached it.
+    let freqs = [PUBLISHER_HZ as f64, GREEN_HZ as f64];
+    let levels = levels_once(green, &freqs, Duration::from_secs(5), |l| l[0] > -30.0)
+        .await
         .expect("enough audio");
     assert!(
         levels[0] > -30.0 && levels[1] < levels[0] - 20.0,

@@ -325,15 +325,27 @@ pub fn wait_until(timeout: Duration, mut cond: impl FnMut() -> bool) -> bool {
 
 /// [`wait_until`] for async code: sleeps on the runtime instead of blocking its thread.
 pub async fn wait_until_async(timeout: Duration, mut cond: impl FnMut() -> bool) -> bool {
+    poll_async(timeout, Duration::from_millis(50), || cond().then_some(()))
+        .await
+        .is_some()
+}
+
+/// Calls `probe` every `every` until it gives a value, or `timeout` passes (then `None`).
+/// For conditions that cost a request or a decode, which are not worth making every 50 ms.
+pub async fn poll_async<T>(
+    timeout: Duration,
+    every: Duration,
+    mut probe: impl FnMut() -> Option<T>,
+) -> Option<T> {
     let deadline = Instant::now() + timeout;
     loop {
-        if cond() {
-            return true;
+        if let Some(found) = probe() {
+            return Some(found);
         }
         if Instant::now() >= deadline {
-            return false;
+            return None;
         }
-        tokio::time::sleep(Duration::from_millis(50)).await;
+        tokio::time::sleep(every).await;
     }
 }
 

@@ -11,6 +11,7 @@ pub mod media_probe;
 pub mod netns;
 pub mod postgres;
 pub mod receive_pipeline;
+pub mod recordings;
 pub mod rtmp_server;
 pub mod scenes;
 pub mod server;

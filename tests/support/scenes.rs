@@ -46,3 +46,20 @@ pub async fn shows(peer: &GstPeer, tiles: &[(Rect, [u8; 3])], timeout: Duration)
     })
     .await
 }
+
+/// Waits until `peer`'s levels (dBFS) of `freqs` satisfy `heard`, at most `timeout`; returns
+/// the last levels measured (`None` while too little audio has arrived to measure them).
+pub async fn levels_once(
+    peer: &GstPeer,
+    freqs: &[f64],
+    timeout: Duration,
+    heard: impl Fn(&[f64]) -> bool,
+) -> Option<Vec<f64>> {
+    let mut last = None;
+    wait_until_async(timeout, || {
+        last = peer.audio_levels(freqs);
+        last.as_deref().is_some_and(&heard)
+    })
+    .await;
+    last
+}

@@ -14,7 +14,7 @@ use crate::support::server::TestServer;
 /// WHEP viewers in a burst, and the time between two of them.
 const BURST_VIEWERS: usize = 60;
 const BURST_SPACING: Duration = Duration::from_millis(150);
-/// How long the burst may settle before its viewers' frame rate is measured.
+/// How long the burst may take to settle before its viewers' frame rate is measured.
 const SETTLE: Duration = Duration::from_secs(3);
 /// Socket participants that join at the same instant.
 const SIMULTANEOUS_PARTICIPANTS: usize = 8;
@@ -88,6 +88,7 @@ async fn viewer_burst(video_first: bool) {
     let arrivals = (0..BURST_VIEWERS).map(|i| {
         let (base, room_id, token) = (base.clone(), room.id.clone(), room.guest_token.clone());
         async move {
+            // The burst itself: viewer `i` arrives `i` spacings after the first.
             tokio::time::sleep(BURST_SPACING * i as u32).await;
             let name = format!("{order}-first-{i}");
             GstPeer::watch_whep(&base, &room_id, &token, &name, light_viewer(video_first))
@@ -105,10 +106,16 @@ async fn viewer_burst(video_first: bool) {
     let waiting = without_video(&viewers).await;
     assert_eq!(waiting, 0, "{waiting} viewers got no video");
 
-    // The rate is the steady one: the last arrivals' DTLS handshakes are over by then (their
-    // join-to-first-frame is measured below).
-    tokio::time::sleep(SETTLE).await;
+    // The rate is the steady one, measured once every viewer has had a second at the rate it
+    // must keep (the last arrivals' DTLS handshakes are over by then; their join-to-first-frame
+    // is measured below).
+    wait_until_async(SETTLE, || {
+        let second_ago = Instant::now() - Duration::from_secs(1);
+        viewers.iter().all(|v| v.rtp_frames_since(second_ago) >= 25)
+    })
+    .await;
     let since = Instant::now();
+    // The measurement: 5 s of frames.
     tokio::time::sleep(Duration::from_secs(5)).await;
     let fps = rates(&viewers, since, 5.0);
     let slowest = fps.iter().copied().fold(f64::INFINITY, f64::min);
@@ -213,6 +220,7 @@ async fn eight_participants_joining_at_the_same_instant_are_all_answered() {
     assert!(everyone, "every roster lists all eight");
 
     let since = Instant::now();
+    // The measurement: 3 s of frames.
     tokio::time::sleep(Duration::from_secs(3)).await;
     let fps = rates(&peers, since, 3.0);
     let slowest = fps.iter().copied().fold(f64::INFINITY, f64::min);
