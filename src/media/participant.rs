@@ -23,6 +23,8 @@ mod senders;
 mod signals;
 mod tile;
 
+pub use tile::TileKind;
+
 use signals::connect_signals;
 
 /// Longest one webrtcbin negotiation step (set a description, create the answer) may take.
@@ -113,6 +115,8 @@ pub struct ParticipantMedia {
     placeholder: Option<Placeholder>,
     /// The member's microphone is off (as it says): its tile is marked.
     muted: bool,
+    /// When its first offer was answered, in [`now_ms`] (its camera gets that long to arrive).
+    negotiated_ms: u64,
 }
 
 impl ParticipantMedia {
@@ -156,6 +160,7 @@ impl ParticipantMedia {
             audio_in: None,
             placeholder: None,
             muted: false,
+            negotiated_ms: now_ms(),
         })
     }
 
@@ -237,6 +242,7 @@ impl ParticipantMedia {
                     }
                 }
                 self.plan = Some(plan);
+                self.negotiated_ms = now_ms();
             }
             Some(current) if *current == plan => {}
             Some(_) => bail!(OfferChanged),

@@ -54,8 +54,8 @@ pub struct RoomMedia {
     layouts: Arc<Layouts>,
     /// The layout, who may have a tile and who speaks: the room's latest word on it.
     stage: Stage,
-    /// The members whose camera was live at the last placement.
-    live_cameras: std::collections::HashSet<Uuid>,
+    /// What each member's tile showed at the last placement.
+    tile_kinds: HashMap<Uuid, super::participant::TileKind>,
     /// Whether speakers feed the full room mix (something hears it).
     room_mix_fed: bool,
 }
@@ -76,7 +76,7 @@ impl RoomMedia {
             events,
             layouts,
             stage: Stage::default(),
-            live_cameras: Default::default(),
+            tile_kinds: HashMap::new(),
             room_mix_fed: false,
         })
     }

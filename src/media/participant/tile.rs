@@ -14,8 +14,18 @@ use crate::media::layout::Rect;
 use crate::media::pipeline::RoomPipeline;
 use crate::media::placeholder::Placeholder;
 
-/// A camera that gave no picture for this long shows the placeholder instead.
+/// A camera that gave no picture for this long shows the placeholder instead; a member whose
+/// offer brings video gets as long for its camera to arrive before the placeholder is built.
 pub const STALL_MS: u64 = 2000;
+
+/// What a member's tile shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TileKind {
+    Camera,
+    Placeholder,
+    /// Nothing yet: the camera it offered has not had [`STALL_MS`] to arrive.
+    Waiting,
+}
 
 impl ParticipantMedia {
     /// Builds the camera's decode chain (hidden until the room places it) and links `pad`,
@@ -83,26 +93,40 @@ impl ParticipantMedia {
             .is_some_and(|v| now_ms().saturating_sub(v.seen_ms.load(Ordering::Relaxed)) <= STALL_MS)
     }
 
-    /// Shows the tile at `rect` above lower `zorder`s: the camera when `camera` (and it is
-    /// live), else the placeholder. Only compositor pads change, so a re-layout never
-    /// renegotiates caps mid-stream.
+    /// What the tile shows now, with the member's camera switched on (`camera`) or off.
+    pub fn tile_kind(&self, camera: bool) -> TileKind {
+        let offered_video = self
+            .plan
+            .as_ref()
+            .is_some_and(|plan| plan.iter().any(|c| c.is_video()));
+        let waited = now_ms().saturating_sub(self.negotiated_ms);
+        if camera && self.camera_live() {
+            TileKind::Camera
+        } else if camera && self.video_in.is_none() && offered_video && waited < STALL_MS {
+            TileKind::Waiting
+        } else {
+            TileKind::Placeholder
+        }
+    }
+
+    /// Shows the tile at `rect` above lower `zorder`s: the camera when `camera` is on and
+    /// live, else the placeholder (built only when first needed: a hidden one still runs).
+    /// Only compositor pads change, so a re-layout never renegotiates caps mid-stream.
     pub fn show_tile(&mut self, room: &RoomPipeline, rect: Rect, zorder: u32, camera: bool) {
-        let camera_pad = self.video_in.as_ref().map(|v| &v.compositor_pad);
-        match camera_pad.filter(|_| camera && self.camera_live()) {
-            Some(pad) => {
-                compositor_pad::show(pad, rect, zorder);
-                if let Some(placeholder) = &self.placeholder {
-                    placeholder.hide();
-                }
+        let kind = self.tile_kind(camera);
+        if let Some(input) = &self.video_in {
+            if kind == TileKind::Camera {
+                compositor_pad::show(&input.compositor_pad, rect, zorder);
+            } else {
+                compositor_pad::hide(&input.compositor_pad);
             }
-            None => {
-                if let Some(pad) = camera_pad {
-                    compositor_pad::hide(pad);
-                }
-                if let Some(placeholder) = self.placeholder(room) {
-                    placeholder.show(rect, zorder);
-                }
+        }
+        if kind == TileKind::Placeholder {
+            if let Some(placeholder) = self.placeholder(room) {
+                placeholder.show(rect, zorder);
             }
+        } else if let Some(placeholder) = &self.placeholder {
+            placeholder.hide();
         }
     }
 

@@ -1,13 +1,14 @@
 //! Where every camera sits on the composite: computed in one place, by the room's layout,
 //! from its members in join order and who speaks.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 use uuid::Uuid;
 
 use super::RoomMedia;
 use crate::domain::layout::Layout;
 use crate::media::layouts::{Camera, Cast, place};
+use crate::media::participant::TileKind;
 
 /// A member who may have a tile, and whether layouts treat it as a presenter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,23 +61,26 @@ impl RoomMedia {
                 _ => media.hide_tile(),
             }
         }
-        self.live_cameras = self.live_camera_set();
+        self.tile_kinds = self.current_tile_kinds();
         self.pipeline.show_more(placement.more);
     }
 
-    /// Members whose camera gives pictures now.
-    fn live_camera_set(&self) -> HashSet<Uuid> {
-        self.members
+    /// What each seated member's tile would show now.
+    fn current_tile_kinds(&self) -> HashMap<Uuid, TileKind> {
+        self.stage
+            .seats
             .iter()
-            .filter(|(_, media)| media.camera_live())
-            .map(|(id, _)| *id)
+            .filter_map(|seat| {
+                let media = self.members.get(&seat.participant)?;
+                Some((seat.participant, media.tile_kind(seat.camera)))
+            })
             .collect()
     }
 
-    /// Lays the room out again if a camera stalled or came back since the last placement,
-    /// so a stalled camera shows its placeholder rather than a frozen frame.
+    /// Lays the room out again if a camera stalled, came back or never came since the last
+    /// placement, so a stalled camera shows its placeholder rather than a frozen frame.
     pub fn refresh_stalled_cameras(&mut self) {
-        if self.live_camera_set() != self.live_cameras {
+        if self.current_tile_kinds() != self.tile_kinds {
             self.place_tiles();
         }
     }

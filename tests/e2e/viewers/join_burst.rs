@@ -14,7 +14,7 @@ use crate::support::server::TestServer;
 /// WHEP viewers in a burst, and the time between two of them.
 const BURST_VIEWERS: usize = 60;
 const BURST_SPACING: Duration = Duration::from_millis(150);
-/// How long the burst may take to settle before its viewers' frame rate is measured.
+/// How long the burst settles before its viewers' frame rate is measured.
 const SETTLE: Duration = Duration::from_secs(3);
 /// Socket participants that join at the same instant.
 const SIMULTANEOUS_PARTICIPANTS: usize = 8;
@@ -106,14 +106,11 @@ async fn viewer_burst(video_first: bool) {
     let waiting = without_video(&viewers).await;
     assert_eq!(waiting, 0, "{waiting} viewers got no video");
 
-    // The rate is the steady one, measured once every viewer has had a second at the rate it
-    // must keep (the last arrivals' DTLS handshakes are over by then; their join-to-first-frame
-    // is measured below).
-    wait_until_async(SETTLE, || {
-        let second_ago = Instant::now() - Duration::from_secs(1);
-        viewers.iter().all(|v| v.rtp_frames_since(second_ago) >= 25)
-    })
-    .await;
+    // The rate is the steady one: the last arrivals' DTLS handshakes are over by then (their
+    // join-to-first-frame is measured below). A fixed settle, not "as soon as every viewer had
+    // one good second": the burst's tail still loads the machine for a while after that, and
+    // the steady rate is what is under test.
+    tokio::time::sleep(SETTLE).await;
     let since = Instant::now();
     // The measurement: 5 s of frames.
     tokio::time::sleep(Duration::from_secs(5)).await;
