@@ -13,6 +13,8 @@ use anyhow::{Context, Result, bail};
 const TEST_CONFIG: &str = "[auth]\nargon2_memory_kib = 1024\nargon2_iterations = 1\n";
 
 const START_TIMEOUT: Duration = Duration::from_secs(60);
+/// What the server's log says when its port is taken.
+const PORT_TAKEN: &str = "cannot listen on";
 const STOP_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// A running server; it is stopped (SIGTERM, then SIGKILL) when dropped.
@@ -68,21 +70,36 @@ impl TestServer {
         database_url: Option<&str>,
         extra_config: &str,
     ) -> Result<Self> {
-        Self::start_at(
-            free_addr("127.0.0.1")?,
-            extra_args,
-            database_url,
-            extra_config,
-        )
+        Self::start_at("127.0.0.1", extra_args, database_url, extra_config)
     }
 
     /// Starts listening on a free port of `ip` (an address of this host other than loopback,
     /// for clients in another network namespace).
     pub fn start_on(ip: &str) -> Result<Self> {
-        Self::start_at(free_addr(ip)?, &[], None, "")
+        Self::start_at(ip, &[], None, "")
     }
 
+    /// Starts on a port of `ip` that was free a moment ago. Tests run side by side, so another
+    /// server may take the same port first: then this one cannot listen, and starts again on
+    /// another port.
     fn start_at(
+        ip: &str,
+        extra_args: &[&str],
+        database_url: Option<&str>,
+        extra_config: &str,
+    ) -> Result<Self> {
+        let mut tries = 0;
+        loop {
+            tries += 1;
+            let addr = free_addr(ip)?;
+            match Self::start_once(addr, extra_args, database_url, extra_config) {
+                Err(err) if tries < 3 && format!("{err:#}").contains(PORT_TAKEN) => continue,
+                started => return started,
+            }
+        }
+    }
+
+    fn start_once(
         addr: SocketAddr,
         extra_args: &[&str],
         database_url: Option<&str>,
@@ -183,7 +200,8 @@ impl TestServer {
                     self.log_tail(40)
                 );
             }
-            if matches!(http_status(self.addr, "/healthz"), Ok(200)) {
+            // Healthy, and it is this server that listens (another one may have the port).
+            if matches!(http_status(self.addr, "/healthz"), Ok(200)) && self.listens() {
                 return Ok(());
             }
             if Instant::now() >= deadline {
@@ -194,6 +212,25 @@ impl TestServer {
             }
             std::thread::sleep(Duration::from_millis(100));
         }
+    }
+
+    /// Whether this server's log says it listens on its address (the log says so at
+    /// `info`, which the tests ask for unless `RUST_LOG` says otherwise).
+    fn listens(&self) -> bool {
+        if std::env::var_os("RUST_LOG").is_some() {
+            return true;
+        }
+        let Ok(log) = std::fs::read_to_string(&self.log_path) else {
+            return false;
+        };
+        // The port must end where the address ends: 127.0.0.1:4000 is not 127.0.0.1:40001.
+        let addr = self.addr.to_string();
+        log.match_indices("listening on ").any(|(at, _)| {
+            let rest = &log[at..];
+            let after = rest.split("://").nth(1).unwrap_or("");
+            after.starts_with(&addr)
+                && !after[addr.len()..].starts_with(|c: char| c.is_ascii_digit())
+        })
     }
 
     /// `http://127.0.0.1:PORT`
